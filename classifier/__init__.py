@@ -1,0 +1,27 @@
+"""block-classifier: label every block of a scraped page and keep the editorial text.
+
+>>> from classifier import clean
+>>> text = clean(open("page.html", "rb").read())  # doctest: +SKIP
+"""
+
+from .blocks import Block
+from .errors import ClassifierError, DataFormatError, InputError, ModelError
+from .labels import Label
+from .pipeline import classify, clean, load_model
+from .segment import segment
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Block",
+    "ClassifierError",
+    "DataFormatError",
+    "InputError",
+    "Label",
+    "ModelError",
+    "__version__",
+    "classify",
+    "clean",
+    "load_model",
+    "segment",
+]

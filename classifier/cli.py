@@ -1,0 +1,170 @@
+"""The `classifier` command: a thin click layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ClassifierError
+from .labels import Label
+
+_FORMAT = click.option(
+    "--input-format",
+    type=click.Choice(["auto", "text", "html"]),
+    default="auto",
+    show_default=True,
+    help="Page format; auto detects HTML from its tags.",
+)
+_MODEL = click.option(
+    "--model", "model_path", type=click.Path(), default=None, help="Model directory (default: the shipped model)."
+)
+
+
+def _run(function, *args, **kwargs):
+    """Call the library, turning its typed errors into one-line CLI errors."""
+    try:
+        return function(*args, **kwargs)
+    except ClassifierError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _read(page) -> tuple[bytes, str]:
+    name = "<stdin>" if page.name in ("-", "<stdin>") else page.name
+    return page.read(), name
+
+
+def _model(model_path: str | None):
+    from .pipeline import load_model
+
+    return _run(load_model, model_path)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="block-classifier")
+def main() -> None:
+    """Label every block of a scraped page and keep the clean editorial text."""
+
+
+@main.command()
+@click.argument("page", type=click.File("rb"))
+@click.option(
+    "--keep",
+    multiple=True,
+    type=click.Choice([label.value for label in Label if label is not Label.EDITORIAL]),
+    help="Also keep blocks with this label (repeatable).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout.")
+@_FORMAT
+@_MODEL
+def clean(page, keep, output, input_format, model_path) -> None:
+    """Print the editorial text of PAGE (a file, or - for stdin).
+
+    Example: classifier clean page.html --keep caption -o page.txt
+    """
+    from .pipeline import clean as clean_page
+
+    content, source = _read(page)
+    labels = (Label.EDITORIAL, *map(Label, keep))
+    text = _run(clean_page, content, input_format, _model(model_path), labels, source)
+    _write(text + "\n" if text else "", output)
+
+
+@main.command()
+@click.argument("page", type=click.File("rb"))
+@click.option("--json", "as_json", is_flag=True, help='Print {"blocks": [{text, label, probabilities, lines}]}.')
+@_FORMAT
+@_MODEL
+def classify(page, as_json, input_format, model_path) -> None:
+    """Print every block of PAGE with its label and probability.
+
+    Example: classifier classify page.txt --json
+    """
+    from .export import blocks_json
+    from .pipeline import classify as classify_page
+
+    content, source = _read(page)
+    blocks = _run(classify_page, content, input_format, _model(model_path), source)
+    if as_json:
+        click.echo(blocks_json(blocks))
+        return
+    for block in blocks:
+        click.echo(f"{block.label.value:<10} {block.probabilities[block.label]:.2f}  {block.text}")
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Model directory to write.")
+@click.option("--cv", default=5, show_default=True, help="Cross-validation folds for the model card (0: none).")
+@click.option("--seed", default=0, show_default=True, help="Random seed (fold assignment).")
+def train(data, output, cv, seed) -> None:
+    """Train a model on labeled pages (files or folders) and write it with its card.
+
+    Example: classifier train training_data/text training_data/html -o models/mine
+    """
+    from .training import train as train_model
+
+    model = _run(train_model, data, output, cv=cv, random_state=seed)
+    summary = model.card.get("cross_validation")
+    click.echo(f"wrote {output}: {model.card['training_pages']} pages, {len(model.vocabulary)} tokens")
+    if summary:
+        click.echo(_format_report(summary))
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
+@_MODEL
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def evaluate(data, model_path, as_json) -> None:
+    """Score a model on labeled pages: per-label P/R/F1, macro-F1, confusion matrix.
+
+    Example: classifier evaluate training_data/heldout --model models/mine
+    """
+    from .training import evaluate as evaluate_model
+    from .training import load_labeled
+
+    report = _run(evaluate_model, _model(model_path), _run(load_labeled, data))
+    click.echo(json.dumps(report, indent=1) if as_json else _format_report(report))
+
+
+@main.command()
+@click.argument("page", type=click.File("rb"))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout.")
+@_FORMAT
+@_MODEL
+def annotate(page, output, input_format, model_path) -> None:
+    """Write PAGE in the hand-editable labeled format, pre-filled with the model's labels.
+
+    Example: classifier annotate page.txt -o page.labeled.txt  (correct it, then classifier train)
+    """
+    from .pipeline import classify as classify_page
+    from .training import write_labeled_text
+
+    content, source = _read(page)
+    blocks = _run(classify_page, content, input_format, _model(model_path), source)
+    meta = {"id": Path(source).stem if source != "<stdin>" else "stdin", "source": source}
+    _write(write_labeled_text(blocks, meta), output)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    with click.open_file(output, "w", encoding="utf-8", atomic=True) as handle:
+        handle.write(text)
+
+
+def _format_report(report: dict) -> str:
+    lines = [f"{'label':<12}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
+    for name, row in report["labels"].items():
+        lines.append(f"{name:<12}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10}")
+    lines.append(f"macro-F1 {report['macro_f1']:.3f}   accuracy {report['accuracy']:.3f}   blocks {report['blocks']}")
+    confusion = report["confusion"]
+    lines.append("confusion (rows: gold, columns: predicted): " + " ".join(confusion["labels"]))
+    lines.extend(
+        f"  {name:<12}" + "".join(f"{v:>8}" for v in row) for name, row in zip(confusion["labels"], confusion["matrix"])
+    )
+    return "\n".join(lines)

@@ -1,0 +1,19 @@
+"""Typed errors. Each message names the input and says what is wrong."""
+
+from __future__ import annotations
+
+
+class ClassifierError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InputError(ClassifierError):
+    """A page that cannot be read: empty, binary, undecodable or unparsable."""
+
+
+class ModelError(ClassifierError):
+    """A model file that is missing, unreadable, foreign or from an incompatible version."""
+
+
+class DataFormatError(ClassifierError):
+    """Labeled training data that does not follow training_data/README.md."""

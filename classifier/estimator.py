@@ -1,0 +1,167 @@
+"""BlockClassifier: the scikit-learn estimator that fits a BlockModel.
+
+Imported only to train: scoring uses model.BlockModel and numpy alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from .blocks import Block
+from .features import block_tokens, layout_features
+from .labels import LABELS, Label
+from .model import BlockModel, stage2_inputs, token_ids
+
+
+class BlockClassifier(ClassifierMixin, BaseEstimator):
+    """Two-stage block classifier over pages.
+
+    ``fit(pages, labels)`` takes a list of pages (each a list of Block) and, for each page, the
+    list of its blocks' labels. Stage 2 is trained on out-of-fold stage-1 probabilities
+    (pages split into ``folds`` groups), so it learns how reliable stage 1 is on unseen pages.
+
+    Parameters
+    ----------
+    min_count: a token must occur in this many blocks to enter the vocabulary.
+    max_tokens: the vocabulary keeps at most this many tokens, the most frequent first.
+    token_c, context_c: inverse regularisation of the two logistic regressions.
+    folds: pages are split into this many groups for the out-of-fold stage-1 probabilities.
+    class_weight: passed to both logistic regressions (``"balanced"`` lifts rare labels).
+    max_iter: iterations of the lbfgs solver.
+    random_state: seeds the fold assignment; lbfgs itself is deterministic.
+    """
+
+    def __init__(
+        self,
+        min_count: int = 2,
+        max_tokens: int = 200_000,
+        token_c: float = 4.0,
+        context_c: float = 1.0,
+        folds: int = 5,
+        class_weight: str | None = "balanced",
+        max_iter: int = 2000,
+        random_state: int = 0,
+    ) -> None:
+        self.min_count = min_count
+        self.max_tokens = max_tokens
+        self.token_c = token_c
+        self.context_c = context_c
+        self.folds = folds
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def fit(self, pages: list[list[Block]], labels: list[list[Label]]) -> BlockClassifier:
+        if len(pages) != len(labels) or any(len(p) != len(y) for p, y in zip(pages, labels)):
+            raise ValueError("every page needs exactly one label per block")
+        pages = [p for p in pages if p]
+        labels = [y for y in labels if y]
+        if len(pages) < 2:
+            raise ValueError("training needs at least two non-empty pages")
+        self.classes_ = np.array([label.value for label in LABELS])
+        y = np.array([LABELS.index(Label(label)) for page in labels for label in page])
+        page_of_block = np.repeat(np.arange(len(pages)), [len(p) for p in pages])
+
+        self.vocabulary_ = _vocabulary(pages, self.min_count, self.max_tokens)
+        layouts = [layout_features(p) for p in pages]
+        layout = np.vstack(layouts)
+        self.layout_mean_ = layout.mean(axis=0)
+        self.layout_scale_ = _scale(layout)
+        layout_scaled = (layout - self.layout_mean_) / self.layout_scale_
+        tokens = _token_matrix(pages, self.vocabulary_)
+        x1 = sparse.hstack((tokens, sparse.csr_matrix(layout_scaled)), format="csr")
+
+        # Out-of-fold stage-1 probabilities: what stage 1 says about pages it has not seen.
+        oof = np.zeros((len(y), len(LABELS)))
+        n_folds = min(self.folds, len(pages))
+        for train, test in GroupKFold(n_splits=n_folds, shuffle=True, random_state=self.random_state).split(
+            x1, y, page_of_block
+        ):
+            oof[test] = self._stage1(x1[train], y[train]).predict_proba(x1[test]) @ _class_map(y[train])
+        stage1 = self._stage1(x1, y)
+
+        offsets = np.concatenate(([0], np.cumsum([len(p) for p in pages])))
+        x2 = np.vstack(
+            [stage2_inputs(oof[a:b], layout_scaled[a:b], page) for page, a, b in zip(pages, offsets[:-1], offsets[1:])]
+        )
+        self.context_mean_ = x2.mean(axis=0)
+        self.context_scale_ = _scale(x2)
+        stage2 = LogisticRegression(C=self.context_c, class_weight=self.class_weight, max_iter=self.max_iter).fit(
+            (x2 - self.context_mean_) / self.context_scale_, y
+        )
+
+        n_tokens = len(self.vocabulary_)
+        weights1 = _full_coef(stage1, len(LABELS))
+        weights2 = _full_coef(stage2, len(LABELS))
+        self.model_ = BlockModel(
+            labels=LABELS,
+            vocabulary=self.vocabulary_,
+            token_weights=weights1[0][:n_tokens].astype(np.float32),
+            layout_mean=self.layout_mean_,
+            layout_scale=self.layout_scale_,
+            layout_weights=weights1[0][n_tokens:],
+            intercept=weights1[1],
+            context_mean=self.context_mean_,
+            context_scale=self.context_scale_,
+            context_weights=weights2[0],
+            context_intercept=weights2[1],
+            card={"parameters": self.get_params()},
+        )
+        return self
+
+    def predict_proba(self, pages: list[list[Block]]) -> list[np.ndarray]:
+        return [self.model_.predict_proba(page) for page in pages]
+
+    def predict(self, pages: list[list[Block]]) -> list[list[Label]]:
+        return [self.model_.predict(page) for page in pages]
+
+    def _stage1(self, x, y) -> LogisticRegression:
+        return LogisticRegression(C=self.token_c, class_weight=self.class_weight, max_iter=self.max_iter).fit(x, y)
+
+
+def _vocabulary(pages: list[list[Block]], min_count: int, max_tokens: int) -> dict[str, int]:
+    counts = Counter(token for page in pages for block in page for token in block_tokens(block))
+    kept = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))[:max_tokens]
+    return {token: i for i, token in enumerate(sorted(kept))}
+
+
+def _token_matrix(pages: list[list[Block]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    blocks = [block for page in pages for block in page]
+    ids, counts = token_ids(blocks, vocabulary)
+    values = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts)
+    indptr = np.concatenate(([0], np.cumsum(counts)))
+    return sparse.csr_matrix((values, ids, indptr), shape=(len(blocks), len(vocabulary)))
+
+
+def _scale(matrix: np.ndarray) -> np.ndarray:
+    scale = matrix.std(axis=0)
+    return np.where(scale > 0, scale, 1.0)
+
+
+def _class_map(y: np.ndarray) -> np.ndarray:
+    """Maps predict_proba columns (classes present in y) onto all labels."""
+    present = np.unique(y)
+    out = np.zeros((len(present), len(LABELS)))
+    out[np.arange(len(present)), present] = 1.0
+    return out
+
+
+def _full_coef(model: LogisticRegression, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(features x labels) weights and (labels,) intercept, with absent labels scored -inf-like."""
+    coef = np.zeros((model.coef_.shape[1], k))
+    intercept = np.full(k, -30.0)  # a label never seen in training gets ~0 probability
+    classes = model.classes_
+    if len(classes) == 2:  # binary: scikit-learn keeps one row, for the second class
+        coef[:, classes[1]] = model.coef_[0]
+        intercept[classes[0]] = 0.0
+        intercept[classes[1]] = model.intercept_[0]
+    else:
+        coef[:, classes] = model.coef_.T
+        intercept[classes] = model.intercept_
+    return coef, intercept

@@ -1,0 +1,89 @@
+"""BlockModel: the fitted two-stage classifier as plain arrays, scored with numpy alone.
+
+Stage 1 scores each block on its own: a linear model over its symbolic tokens (L2-normalised
+binary bag) and its standardised layout features. Stage 2 re-scores each block from the
+stage-1 probabilities of its neighbours, of the page before and after it, and of its sibling
+group (features.context_features), plus its own layout. Both stages are multinomial logistic
+regressions fitted by estimator.BlockClassifier; scoring needs no scikit-learn, so a cold start
+stays fast and a model file is never code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .blocks import Block
+from .features import block_tokens, context_features, groups, layout_features
+from .labels import Label
+
+
+@dataclass
+class BlockModel:
+    """Fitted arrays of both stages. Build with estimator.BlockClassifier or persist.load_model."""
+
+    labels: tuple[Label, ...]
+    vocabulary: dict[str, int]
+    token_weights: np.ndarray  # (vocabulary, labels)
+    layout_mean: np.ndarray  # (layout features,)
+    layout_scale: np.ndarray
+    layout_weights: np.ndarray  # (layout features, labels)
+    intercept: np.ndarray  # (labels,)
+    context_mean: np.ndarray  # (context features,)
+    context_scale: np.ndarray
+    context_weights: np.ndarray  # (context features, labels)
+    context_intercept: np.ndarray  # (labels,)
+    card: dict = field(default_factory=dict)
+
+    def stage1_scores(self, blocks: list[Block]) -> tuple[np.ndarray, np.ndarray]:
+        """Stage-1 logits of a page's blocks, and its standardised layout matrix."""
+        layout = (layout_features(blocks) - self.layout_mean) / self.layout_scale
+        return token_scores(
+            blocks, self.vocabulary, self.token_weights
+        ) + layout @ self.layout_weights + self.intercept, layout
+
+    def predict_proba(self, blocks: list[Block]) -> np.ndarray:
+        """Probabilities (blocks x labels, in ``self.labels`` order) for one page's blocks."""
+        if not blocks:
+            return np.zeros((0, len(self.labels)))
+        logits, layout = self.stage1_scores(blocks)
+        stage2 = stage2_inputs(softmax(logits), layout, blocks)
+        stage2 = (stage2 - self.context_mean) / self.context_scale
+        return softmax(stage2 @ self.context_weights + self.context_intercept)
+
+    def predict(self, blocks: list[Block]) -> list[Label]:
+        """The most probable label of each block of one page."""
+        return [self.labels[i] for i in self.predict_proba(blocks).argmax(axis=1)]
+
+
+def stage2_inputs(probs: np.ndarray, layout: np.ndarray, blocks: list[Block]) -> np.ndarray:
+    """The second stage's input rows: page context of the stage-1 probabilities, and the layout."""
+    return np.hstack((context_features(probs, layout[:, 0], groups(blocks)), layout))
+
+
+def token_ids(blocks: list[Block], vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Known token ids of all blocks, concatenated, and each block's count of known tokens."""
+    ids: list[int] = []
+    counts = np.zeros(len(blocks), dtype=np.int64)
+    get = vocabulary.get
+    for i, block in enumerate(blocks):
+        known = [j for j in map(get, block_tokens(block)) if j is not None]
+        ids.extend(known)
+        counts[i] = len(known)
+    return np.asarray(ids, dtype=np.int64), counts
+
+
+def token_scores(blocks: list[Block], vocabulary: dict[str, int], weights: np.ndarray) -> np.ndarray:
+    """Sum of the weights of each block's known tokens, divided by the root of their count (L2 norm)."""
+    ids, counts = token_ids(blocks, vocabulary)
+    out = np.zeros((len(blocks), weights.shape[1]))
+    if len(ids):
+        rows = np.repeat(np.arange(len(blocks)), counts)
+        np.add.at(out, rows, weights[ids])
+    return out / np.sqrt(np.maximum(counts, 1))[:, None]
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
