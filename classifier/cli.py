@@ -33,7 +33,8 @@ def _run(function, *args, **kwargs):
 
 
 def _read(page) -> tuple[bytes, str]:
-    name = "<stdin>" if page.name in ("-", "<stdin>") else page.name
+    name = getattr(page, "name", "-")
+    name = "<stdin>" if name in ("-", "<stdin>") else name
     return page.read(), name
 
 
