@@ -11,6 +11,7 @@ import click
 from . import __version__
 from .errors import ClassifierError
 from .labels import Label
+from .report import LOW_CONFIDENCE
 
 _FORMAT = click.option(
     "--input-format",
@@ -148,6 +149,36 @@ def annotate(page, output, input_format, model_path) -> None:
     blocks = _run(classify_page, content, input_format, _model(model_path), source)
     meta = {"id": Path(source).stem if source != "<stdin>" else "stdin", "source": source}
     _write(write_labeled_text(blocks, meta), output)
+
+
+@main.command()
+@click.argument("pages", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(), help="Report file, or folder for several pages.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the report (or the index) in a web browser.")
+@click.option("--threshold", default=LOW_CONFIDENCE, show_default=True, help="Mark blocks whose label is less likely.")
+@_FORMAT
+@_MODEL
+def inspect(pages, output, open_browser, threshold, input_format, model_path) -> None:
+    """Write an HTML report of every block of PAGES: label, probability, cleaned text.
+
+    One PAGE writes one self-contained file. Several PAGES or a folder write one report per page
+    into the folder OUTPUT plus index.html (a page that fails is an error row; exit status 1).
+    Labels can be corrected in the report and downloaded in the labeled text format.
+
+    Example: classifier inspect tests/pages/harbour.txt -o report.html --open
+    """
+    import webbrowser
+
+    from .report import write_reports
+
+    result = _run(write_reports, pages, output, _model(model_path), input_format, threshold)
+    for entry in result.failed:
+        click.echo(f"error: {entry.error}", err=True)
+    click.echo(f"wrote {result.path}: {len(result.written)} report(s), {len(result.failed)} error(s)")
+    if open_browser and not webbrowser.open(result.path.resolve().as_uri()):
+        click.echo(f"no web browser found here; open {result.path} yourself", err=True)
+    if result.failed:
+        sys.exit(1)
 
 
 def _write(text: str, output: str | None) -> None:

@@ -17,3 +17,7 @@ class ModelError(ClassifierError):
 
 class DataFormatError(ClassifierError):
     """Labeled training data that does not follow training_data/README.md."""
+
+
+class OutputError(ClassifierError):
+    """An output file or folder that cannot be written."""
