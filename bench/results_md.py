@@ -1,0 +1,159 @@
+"""Render a peer-benchmark run (bench/peers.py) as Markdown: figures only, never dataset text."""
+
+from __future__ import annotations
+
+import statistics
+
+#: The extractor every throughput ratio is taken against (the most used peer, measured in the same run).
+BASELINE = "trafilatura"
+
+_PROTOCOLS = {
+    "scrapinghub": (
+        "Official metric: word 4-gram shingles, precision averaged over pages with output, recall over pages with "
+        "gold, F1 of the two averages (a page with empty output drops out of precision). BoW = bag-of-words "
+        "P/R/F1 averaged per page, where an empty output scores 0."
+    ),
+    "snippets": (
+        "trafilatura's protocol: a `with` snippet found in the output (whitespace collapsed, case kept) is a true "
+        "positive, missed a false negative; a `without` snippet found is a false positive, absent a true negative; "
+        "counts summed over pages."
+    ),
+    "wcxb": (
+        "WCXB's protocol: bag-of-words P/R/F1 against `gold_text` (lowercased `\\w+` tokens), averaged per page "
+        "(pages with null gold left out); `with` / `without` found = share of the page's snippets found "
+        "case-insensitively, averaged over pages that have such snippets (`without`: lower is better)."
+    ),
+    "bow": (
+        "Bag-of-words P/R/F1 against `gold_text` (lowercased `\\w+` tokens), averaged per page; an empty output "
+        "scores 0."
+    ),
+}
+
+
+def _f(value, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _columns(protocol: str) -> list[tuple[str, str]]:
+    main = [("P", "p"), ("R", "r"), ("F1", "f1")]
+    extra = {
+        "scrapinghub": [("BoW P", "bow_p"), ("BoW R", "bow_r"), ("BoW F1", "bow_f1")],
+        "snippets": [("accuracy", "accuracy")],
+        "wcxb": [("`with` found", "with_found"), ("`without` found", "without_found")],
+        "bow": [],
+    }[protocol]
+    return main + extra
+
+
+def _dataset_table(name: str, entry: dict) -> list[str]:
+    columns = _columns(entry["protocol"])
+    header = [
+        "extractor",
+        *(label for label, _ in columns),
+        "empty",
+        "errors",
+        "pages/s",
+        "× trafilatura",
+        "peak RSS MiB",
+    ]
+    lines = [
+        f"### {entry['title']} (`{entry['file']}`, {entry['pages']} pages)",
+        "",
+        _PROTOCOLS[entry["protocol"]],
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|",
+    ]
+    results = entry["results"]
+    baseline = results.get(BASELINE, {}).get("pages_per_s")
+    scored = sorted((r.get("f1", -1.0), name) for name, r in results.items() if "f1" in r)
+    order = [name for _, name in reversed(scored)] + [name for name in results if "f1" not in results[name]]
+    for extractor in order:
+        r = results[extractor]
+        if "f1" not in r:
+            lines.append(f"| {extractor} | {r['status']} |" + " |" * (len(header) - 2))
+            continue
+        rate = r.get("pages_per_s")
+        ratio = rate / baseline if rate and baseline else None
+        cells = [extractor, *(_f(r.get(key)) for _, key in columns)]
+        cells += [str(r["empty"]), str(r["errors"]), _f(rate, 1), _f(ratio, 2), _f(r["peak_rss_mib"], 0)]
+        lines.append("| " + " | ".join(cells) + " |")
+    if entry["protocol"] == "snippets":
+        lines += [
+            "",
+            "Counts (TP / FP / FN / TN): "
+            + "; ".join(f"{e} {r['tp']}/{r['fp']}/{r['fn']}/{r['tn']}" for e, r in results.items() if "tp" in r)
+            + ".",
+        ]
+    errors = [f"{e}: {r['first_error']}" for e, r in results.items() if r.get("first_error")]
+    if errors:
+        lines += ["", "First error of each extractor with errors: " + "; ".join(f"`{x[:120]}`" for x in errors) + "."]
+    return lines + [""]
+
+
+def _summary(run: dict) -> list[str]:
+    extractors = list(run["versions"])
+    datasets = list(run["datasets"])
+    header = ["extractor", *datasets, "median × trafilatura"]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|",
+    ]
+    for extractor in extractors:
+        cells, ratios = [extractor], []
+        for name in datasets:
+            results = run["datasets"][name]["results"]
+            r = results.get(extractor, {})
+            cells.append(_f(r.get("f1")))
+            base = results.get(BASELINE, {}).get("pages_per_s")
+            if r.get("pages_per_s") and base:
+                ratios.append(r["pages_per_s"] / base)
+        cells.append(_f(statistics.median(ratios) if ratios else None, 2))
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def render(run: dict) -> str:
+    machine = run["machine"]
+    model = run["model"]
+    model_line = f"{model['path']}"
+    if "trained" in model:
+        model_line += (
+            f", trained {model['trained']} on {model['training_files']} files, model.npz sha256 {model['npz_sha256']}…"
+        )
+    limit = (
+        "all pages"
+        if run["limit"] is None
+        else f"at most {run['limit']} pages per dataset, spread evenly over each file"
+    )
+    lines = [
+        "# Peer benchmark",
+        "",
+        "Written by `bench/peers.py`; numbers only (no dataset text). Rerun with `pip install '.[bench]'` and "
+        "`python bench/peers.py` (`--limit N`, `--datasets`, `--extractors`, `--model DIR`).",
+        "",
+        f"- Date: {run['started']} (UTC); total wall time {run['wall_s'] / 60:.1f} min",
+        f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, {machine['platform']}, "
+        f"Python {machine['python']}; load average at start {machine['load_at_start']} (shared machine)",
+        f"- Command: `{run['command']}` ({limit})",
+        f"- Code: {run['revision']}; classifier model: {model_line}",
+        "- Versions: " + ", ".join(f"{name} {version}" for name, version in run["versions"].items()),
+        "",
+        "Every extractor gets the same decoded page as a string and no URL or language hint, and runs in its own "
+        "subprocess per dataset, one at a time, numeric libraries on one thread. pages/s is extraction time only "
+        "(import and one warm-up page excluded); the machine is shared, so read the ratio to trafilatura measured "
+        "in the same run rather than pages/s. Peak RSS is the subprocess's (Python, the library and one page at a "
+        'time). A page that raises counts as an empty output (and as an error). "empty" = outputs with no word.',
+        "",
+        "## Summary: main F1 per dataset",
+        "",
+        "ScrapingHub: official shingle F1; trafilatura: snippet F-score; the others: bag-of-words F1 per page.",
+        "",
+        *_summary(run),
+        "",
+        "## Per dataset",
+        "",
+    ]
+    for name, entry in run["datasets"].items():
+        lines += _dataset_table(name, entry)
+    return "\n".join(lines).rstrip() + "\n"
