@@ -86,6 +86,20 @@ def _model_info(path: Path | None) -> dict:
     return info
 
 
+def _read_rows(path: Path) -> list[dict]:
+    """The worker's JSON lines. Split on "\\n" only: outputs may hold U+2028 and other characters that
+    ``str.splitlines`` treats as line ends. A line cut short by a dying worker is skipped (its footer is missing,
+    so the pair is reported as failed)."""
+    rows = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            try:
+                rows.append(json.loads(line))
+            except ValueError:
+                continue
+    return rows
+
+
 def run_worker(extractor: str, dataset: str, args: argparse.Namespace, out: Path) -> dict:
     """Run one pair in a subprocess: its outputs, timing, peak RSS and status.
 
@@ -102,7 +116,7 @@ def run_worker(extractor: str, dataset: str, args: argparse.Namespace, out: Path
         returncode = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=stderr, env=env).returncode
         stderr.seek(0)
         last_error = (stderr.read().decode("utf-8", "replace").strip().splitlines() or [""])[-1]
-    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
+    rows = _read_rows(out)
     finished = bool(rows) and "peak_rss_kb" in rows[-1]
     pages_done = [row for row in rows if "id" in row]
     seconds = sum(row["seconds"] for row in pages_done)
@@ -189,6 +203,15 @@ def main() -> None:
     missing = [DATASETS[name].file for name in args.datasets if not (args.data / DATASETS[name].file).is_file()]
     if missing:
         parser.error(f"{args.data}: missing {', '.join(missing)}")
+    if not args.output.parent.is_dir():
+        parser.error(f"{args.output}: its folder does not exist")
+    if args.model is not None and "classifier" in args.extractors:
+        from classifier import ClassifierError, load_model
+
+        try:
+            load_model(args.model)
+        except ClassifierError as exc:
+            parser.error(str(exc))
     run = benchmark(args)
     args.output.write_text(render(run), encoding="utf-8")
     if args.json:
