@@ -4,6 +4,7 @@
 >>> text = clean(open("page.html", "rb").read())  # doctest: +SKIP
 """
 
+from .batch import PageResult, clean_many
 from .blocks import Block
 from .errors import ClassifierError, DataFormatError, InputError, ModelError
 from .labels import Label
@@ -19,9 +20,11 @@ __all__ = [
     "InputError",
     "Label",
     "ModelError",
+    "PageResult",
     "__version__",
     "classify",
     "clean",
+    "clean_many",
     "load_model",
     "segment",
 ]

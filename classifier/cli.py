@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .batch import DEFAULT_TIMEOUT
 from .errors import ClassifierError
+from .inputs import DEFAULT_MAX_BYTES, ID_FIELD, URL_FIELD
 from .labels import Label
 from .report import LOW_CONFIDENCE
 
@@ -39,6 +41,79 @@ def _read(page) -> tuple[bytes, str]:
     return page.read(), name
 
 
+def _batch_options(command):
+    """The options of a batch run (several inputs, a folder, JSON Lines or WARC files)."""
+    options = [
+        click.option("-j", "--jobs", type=click.IntRange(min=1), help="Batch: worker processes (default: every core)."),
+        click.option(
+            "--output-dir",
+            type=click.Path(file_okay=False),
+            help="Batch: one .txt per page here, mirroring the inputs, with manifest.jsonl.",
+        ),
+        click.option("--resume", is_flag=True, help="Batch: finish a killed run, skipping records already written."),
+        click.option("--glob", "globs", multiple=True, help="Batch: only folder files matching it (repeatable)."),
+        click.option(
+            "--content-field",
+            "content_fields",
+            multiple=True,
+            help="JSON Lines: the page's field, first present wins (repeatable) [default: html, text].",
+        ),
+        click.option("--id-field", default=ID_FIELD, show_default=True, help="JSON Lines: the record id field."),
+        click.option("--url-field", default=URL_FIELD, show_default=True, help="JSON Lines: the page address field."),
+        click.option(
+            "--max-bytes",
+            type=click.IntRange(min=1),
+            default=DEFAULT_MAX_BYTES,
+            show_default=True,
+            help="Batch: larger pages become error records.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            help="Batch: seconds a page may take before it becomes an error record.",
+        ),
+        click.option("--unordered", is_flag=True, help="Batch: write records as they finish, not in input order."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _is_batch(pages: tuple[str, ...], blocks: bool, batch: dict) -> bool:
+    """Many pages, a folder, a JSON Lines or WARC file, or a batch-only option: a batch run."""
+    from .inputs import is_batch_input
+
+    return len(pages) > 1 or is_batch_input(pages[0]) or bool(batch["output_dir"] or batch["resume"]) or blocks
+
+
+def _batch(pages, output, input_format, model_path, keep, blocks, batch: dict) -> None:
+    """Run a batch; exit with status 1 if any record of the output is an error record."""
+    from .inputs import CONTENT_FIELDS, ReadOptions
+    from .runner import run_batch
+
+    fields = tuple(batch["content_fields"]) or CONTENT_FIELDS
+    read = ReadOptions(tuple(batch["globs"]), fields, batch["id_field"], batch["url_field"], batch["max_bytes"])
+    progress = _run(
+        run_batch,
+        pages,
+        output=output,
+        output_dir=batch["output_dir"],
+        resume=batch["resume"],
+        jobs=batch["jobs"],
+        model=model_path,
+        input_format=input_format,
+        keep=keep,
+        blocks=blocks,
+        timeout=batch["timeout"],
+        read=read,
+        ordered=not batch["unordered"],
+    )
+    if progress.failed:
+        raise SystemExit(1)
+
+
 def _model(model_path: str | None):
     from .pipeline import load_model
 
@@ -52,7 +127,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("page", type=click.File("rb"))
+@click.argument("pages", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option(
     "--keep",
     multiple=True,
@@ -60,35 +135,47 @@ def main() -> None:
     help="Also keep blocks with this label (repeatable).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout.")
+@click.option("--blocks", is_flag=True, help="Batch: add each page's labeled blocks to its record.")
 @_FORMAT
 @_MODEL
-def clean(page, keep, output, input_format, model_path) -> None:
-    """Print the editorial text of PAGE (a file, or - for stdin).
+@_batch_options
+def clean(pages, keep, output, blocks, input_format, model_path, **batch) -> None:
+    """Print the editorial text of PAGES: a file, - for stdin, or many (folders, .jsonl[.gz], .warc[.gz]).
 
-    Example: classifier clean page.html --keep caption -o page.txt
+    A single page prints its text; a batch writes one JSON record per page (see the batch options).
+
+    Example: classifier clean page.html --keep caption -o page.txt; classifier clean crawl/ -j 4 -o out.jsonl
     """
     from .pipeline import clean as clean_page
 
-    content, source = _read(page)
     labels = (Label.EDITORIAL, *map(Label, keep))
+    if _is_batch(pages, blocks, batch):
+        _batch(pages, output, input_format, model_path, labels, blocks, batch)
+        return
+    content, source = _read(click.open_file(pages[0], "rb"))
     text = _run(clean_page, content, input_format, _model(model_path), labels, source)
     _write(text + "\n" if text else "", output)
 
 
 @main.command()
-@click.argument("page", type=click.File("rb"))
+@click.argument("pages", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help='Print {"blocks": [{text, label, probabilities, lines}]}.')
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Batch: write the records here.")
 @_FORMAT
 @_MODEL
-def classify(page, as_json, input_format, model_path) -> None:
-    """Print every block of PAGE with its label and probability.
+@_batch_options
+def classify(pages, as_json, output, input_format, model_path, **batch) -> None:
+    """Print every block of PAGES with its label and probability (many pages: JSON records with blocks).
 
-    Example: classifier classify page.txt --json
+    Example: classifier classify page.txt --json; classifier classify pages.jsonl.gz -o labeled.jsonl
     """
     from .export import blocks_json
     from .pipeline import classify as classify_page
 
-    content, source = _read(page)
+    if _is_batch(pages, False, batch):
+        _batch(pages, output, input_format, model_path, (Label.EDITORIAL,), True, batch)
+        return
+    content, source = _read(click.open_file(pages[0], "rb"))
     blocks = _run(classify_page, content, input_format, _model(model_path), source)
     if as_json:
         click.echo(blocks_json(blocks))
@@ -102,18 +189,21 @@ def classify(page, as_json, input_format, model_path) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Model directory to write.")
 @click.option("--cv", default=5, show_default=True, help="Cross-validation folds for the model card (0: none).")
 @click.option("--seed", default=0, show_default=True, help="Random seed (fold assignment).")
-def train(data, output, cv, seed) -> None:
+@click.option(
+    "--heldout", multiple=True, type=click.Path(exists=True), help="Labeled pages to score the model on (repeatable)."
+)
+def train(data, output, cv, seed, heldout) -> None:
     """Train a model on labeled pages (files or folders) and write it with its card.
 
-    Example: classifier train training_data/text training_data/html -o models/mine
+    Example: classifier train training_data/text training_data/html -o models/mine --heldout training_data/heldout
     """
     from .training import train as train_model
 
-    model = _run(train_model, data, output, cv=cv, random_state=seed)
-    summary = model.card.get("cross_validation")
+    model = _run(train_model, data, output, cv=cv, heldout=heldout, random_state=seed)
     click.echo(f"wrote {output}: {model.card['training_pages']} pages, {len(model.vocabulary)} tokens")
-    if summary:
-        click.echo(_format_report(summary))
+    for name in ("cross_validation", "heldout"):
+        if name in model.card:
+            click.echo(f"{name.replace('_', ' ')}:\n{_format_report(model.card[name])}")
 
 
 @main.command()

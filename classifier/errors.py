@@ -21,3 +21,15 @@ class DataFormatError(ClassifierError):
 
 class OutputError(ClassifierError):
     """An output file or folder that cannot be written."""
+
+
+class PageLimitError(InputError):
+    """A page over a batch limit: too many bytes, or too long to clean (``--max-bytes``, ``--timeout``)."""
+
+
+class BatchError(ClassifierError):
+    """A batch job that cannot start or go on: an unusable output, a journal that cannot be resumed."""
+
+
+class HeldOutError(ClassifierError):
+    """A held-out test page or an evaluation-only dataset reached the training-data converters."""
