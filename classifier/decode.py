@@ -50,7 +50,7 @@ def check_text(text: str, source: str = "<input>") -> str:
     """Refuse empty or binary-looking text the same way as decode() refuses bytes."""
     if not text.strip():
         raise InputError(f"{source}: the input is empty")
-    if _control_share(text[:4096]) > BINARY_CONTROL_SHARE:
+    if _control_share(text[:BINARY_SNIFF]) > BINARY_CONTROL_SHARE:
         raise InputError(f"{source}: looks like binary data, not a web page or a text dump")
     return text
 
@@ -84,13 +84,16 @@ def _detect(content: bytes, source: str) -> str:
     return str(best)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+_CONTROL_BYTES = re.compile(b"[\x00-\x08\x0e-\x1f]")
+#: How much of the input the binary check reads.
+BINARY_SNIFF = 4096
+
+
 def _control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    return controls / len(text)
+    return len(_CONTROL.findall(text)) / len(text) if text else 0.0
 
 
 def _looks_binary(content: bytes) -> bool:
-    head = content[:4096]
-    return (sum(1 for b in head if b < 32 and b not in b"\t\n\r\f\v") / len(head)) > BINARY_CONTROL_SHARE
+    head = content[:BINARY_SNIFF]
+    return len(_CONTROL_BYTES.findall(head)) / len(head) > BINARY_CONTROL_SHARE

@@ -12,6 +12,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
+from sklearn.neural_network import MLPClassifier
 
 from .blocks import Block
 from .features import block_tokens, layout_features
@@ -28,11 +29,12 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    min_count: a token must occur in this many blocks to enter the vocabulary.
+    min_count: a token must occur on this many pages to enter the vocabulary.
     max_tokens: the vocabulary keeps at most this many tokens, the most frequent first.
     token_c, context_c: inverse regularisation of the two logistic regressions.
     folds: pages are split into this many groups for the out-of-fold stage-1 probabilities.
-    class_weight: passed to both logistic regressions (``"balanced"`` lifts rare labels).
+    context_hidden: hidden units of stage 2 (0: a logistic regression; more: a one-layer perceptron).
+    class_weight: passed to the logistic regressions (``"balanced"`` lifts rare labels).
     max_iter: iterations of the lbfgs solver.
     random_state: seeds the fold assignment; lbfgs itself is deterministic.
     """
@@ -44,7 +46,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         token_c: float = 4.0,
         context_c: float = 1.0,
         folds: int = 5,
-        class_weight: str | None = "balanced",
+        context_hidden: int = 32,
+        class_weight: str | None = None,
         max_iter: int = 2000,
         random_state: int = 0,
     ) -> None:
@@ -53,6 +56,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.token_c = token_c
         self.context_c = context_c
         self.folds = folds
+        self.context_hidden = context_hidden
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.random_state = random_state
@@ -92,13 +96,16 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         )
         self.context_mean_ = x2.mean(axis=0)
         self.context_scale_ = _scale(x2)
-        stage2 = LogisticRegression(C=self.context_c, class_weight=self.class_weight, max_iter=self.max_iter).fit(
-            (x2 - self.context_mean_) / self.context_scale_, y
-        )
+        x2 = (x2 - self.context_mean_) / self.context_scale_
+        hidden: tuple[np.ndarray, np.ndarray] = (np.zeros((x2.shape[1], 0)), np.zeros(0))
+        if self.context_hidden:
+            weights2, hidden = self._perceptron(x2, y)
+        else:
+            stage2 = LogisticRegression(C=self.context_c, class_weight=self.class_weight, max_iter=self.max_iter)
+            weights2 = _full_coef(stage2.fit(x2, y), len(LABELS))
 
         n_tokens = len(self.vocabulary_)
         weights1 = _full_coef(stage1, len(LABELS))
-        weights2 = _full_coef(stage2, len(LABELS))
         self.model_ = BlockModel(
             labels=LABELS,
             vocabulary=self.vocabulary_,
@@ -111,6 +118,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             context_scale=self.context_scale_,
             context_weights=weights2[0],
             context_intercept=weights2[1],
+            hidden_weights=hidden[0],
+            hidden_intercept=hidden[1],
             card={"parameters": self.get_params()},
         )
         return self
@@ -121,12 +130,33 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, pages: list[list[Block]]) -> list[list[Label]]:
         return [self.model_.predict(page) for page in pages]
 
+    def _perceptron(self, x, y) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """Stage 2 as a one-hidden-layer ReLU perceptron: ((output weights, bias), (hidden weights, bias))."""
+        net = MLPClassifier(
+            hidden_layer_sizes=(self.context_hidden,),
+            alpha=1.0 / self.context_c,
+            max_iter=self.max_iter,
+            early_stopping=False,
+            random_state=self.random_state,
+        ).fit(x, y)
+        output = np.zeros((self.context_hidden, len(LABELS)))
+        bias = np.full(len(LABELS), -30.0)
+        if len(net.classes_) == 2:
+            output[:, net.classes_[1]] = net.coefs_[1][:, 0]
+            bias[net.classes_[0]] = 0.0
+            bias[net.classes_[1]] = net.intercepts_[1][0]
+        else:
+            output[:, net.classes_] = net.coefs_[1]
+            bias[net.classes_] = net.intercepts_[1]
+        return (output, bias), (net.coefs_[0], net.intercepts_[0])
+
     def _stage1(self, x, y) -> LogisticRegression:
         return LogisticRegression(C=self.token_c, class_weight=self.class_weight, max_iter=self.max_iter).fit(x, y)
 
 
 def _vocabulary(pages: list[list[Block]], min_count: int, max_tokens: int) -> dict[str, int]:
-    counts = Counter(token for page in pages for block in page for token in block_tokens(block))
+    """Tokens seen on at least ``min_count`` pages: a name repeated within one page teaches nothing."""
+    counts = Counter(token for page in pages for token in {t for block in page for t in block_tokens(block)})
     kept = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))[:max_tokens]
     return {token: i for i, token in enumerate(sorted(kept))}
 

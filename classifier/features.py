@@ -18,10 +18,11 @@ import numpy as np
 
 from .blocks import Block
 
-_WORD = re.compile(r"\w+")
-_DIGIT = re.compile(r"\d")
-#: Words longer than this are cut: long tokens are URLs or hashes, whose tail carries nothing.
+#: A word token; longer runs of word characters (URLs, hashes) are cut into pieces of this many.
 MAX_WORD_LENGTH = 20
+_WORD = re.compile(rf"\w{{1,{MAX_WORD_LENGTH}}}")
+_DIGIT = re.compile(r"\d")
+_MARK = re.compile(r"[^\w\s]")
 #: DOM ancestors that decide a block's role on most sites; each is a flag in the layout features.
 LANDMARK_TAGS = ("nav", "header", "footer", "aside", "figure", "figcaption", "li", "table", "form", "button", "a")
 HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
@@ -30,8 +31,16 @@ HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 CONTEXT_WINDOW = 3
 #: Neighbours averaged on each side for the "recent run" features (a teaser run is usually 4-8 blocks).
 RUN_WINDOW = 6
+#: A text dump whose longest line is at most this long is taken to be hard-wrapped (wrapping tools
+#: and mail clients wrap at 60-80 characters; unwrapped dumps have paragraphs of hundreds).
+MAX_WRAP_WIDTH = 100
+#: In a hard-wrapped dump, a line at least this share of the wrap width long is continued by the next
+#: line (a wrapped paragraph's last line is the only short one).
+WRAPPED_LINE_SHARE = 0.7
 #: Sentence-ending characters, closing quotes included.
 _TERMINAL = frozenset(".!?…:;\"”»'")
+#: Characters that open a list item or a teaser line in text dumps.
+_BULLETS = frozenset("-•*–·>")
 
 LAYOUT_FEATURES = (
     "log_chars",
@@ -65,15 +74,15 @@ LAYOUT_FEATURES = (
 def block_tokens(block: Block) -> list[str]:
     """The symbolic features of one block (unique, unordered)."""
     text = block.text
-    words = [w[:MAX_WORD_LENGTH] for w in _WORD.findall(_DIGIT.sub("0", text.lower()))]
+    words = _WORD.findall(_DIGIT.sub("0", text.lower()))
     tokens = set(words)
-    tokens.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+    tokens.update(map(" ".join, zip(words, words[1:])))
     if words:
         tokens.add(f"^{words[0]}")
         tokens.add(f"{words[-1]}$")
         if len(words) <= 3:
             tokens.add("=" + " ".join(words))
-    tokens.update(f"p:{ch}" for ch in set(text) if not ch.isalnum() and not ch.isspace())
+    tokens.update(["p:" + mark for mark in set(_MARK.findall(text))])
     dom = block.dom
     if dom is not None:
         tokens.add(f"t:{dom.tag}")
@@ -85,65 +94,117 @@ def block_tokens(block: Block) -> list[str]:
 
 
 def layout_features(blocks: list[Block]) -> np.ndarray:
-    """The dense layout features of every block of a page, one row per block."""
+    """The dense layout features of every block of a page, one row per block.
+
+    Character classes are counted for the whole page at once with numpy (a lookup table of code
+    points), so the cost per block stays a few microseconds.
+    """
     n = len(blocks)
     out = np.zeros((n, len(LAYOUT_FEATURES)), dtype=np.float64)
     if n == 0:
         return out
     texts = [b.text for b in blocks]
-    counts = Counter(texts)
-    longest = max(len(t) for t in texts) or 1
-    for i, block in enumerate(blocks):
-        out[i] = _block_layout(block, i, n, texts, counts, longest)
+    lengths = np.array([len(t) for t in texts], dtype=np.float64)
+    flags = _character_flags("\x00".join(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths[:-1] + 1))).astype(np.int64)
+    ends = (starts + lengths - 1).astype(np.int64)
+    space = (flags & _F_SPACE) > 0
+    word_start = ~space & np.concatenate(([True], space[:-1] | (flags[:-1] == 0)))
+    counts = {name: np.add.reduceat(((flags & bit) > 0).astype(np.int64), starts) for name, bit in _COUNTED}
+    words = np.add.reduceat(word_start.astype(np.int64), starts)
+    title_words = np.add.reduceat((word_start & ((flags & _F_UPPER) > 0)).astype(np.int64), starts)
+    non_space = lengths - counts["space"]
+    first, last = flags[starts], flags[ends]
+    repeated = Counter(texts)
+    position = np.arange(n, dtype=np.float64)
+    columns = {
+        "log_chars": np.log1p(lengths),
+        "log_words": np.log1p(words),
+        "upper_share": counts["upper"] / np.maximum(counts["alpha"], 1),
+        "digit_share": counts["digit"] / np.maximum(lengths, 1),
+        "punct_share": counts["punct"] / np.maximum(lengths, 1),
+        "ends_terminal": (last & _F_TERMINAL) > 0,
+        "starts_upper": (first & _F_UPPER) > 0,
+        "titlecase_share": title_words / np.maximum(words, 1),
+        "mean_word_length": non_space / np.maximum(words, 1),
+        "duplicate_in_page": [repeated[t] > 1 for t in texts],
+        "same_as_previous": [False] + [a == b for a, b in zip(texts, texts[1:])],
+        "same_as_next": [a == b for a, b in zip(texts, texts[1:])] + [False],
+        "relative_position": position / max(1, n - 1),
+        "log_blocks_before": np.log1p(position),
+        "log_blocks_after": np.log1p(n - 1 - position),
+        "relative_length": lengths / max(1.0, lengths.max()),
+        "starts_bullet": (first & _F_BULLET) > 0,
+        "starts_lower": (first & _F_LOWER) > 0,
+    }
+    for name, values in columns.items():
+        out[:, _COLUMN[name]] = values
     if blocks[0].lines is not None:
-        starts = np.array([b.lines[0] for b in blocks])
-        ends = np.array([b.lines[1] for b in blocks])
-        gap = starts[1:] - ends[:-1] > 1
-        column = LAYOUT_FEATURES.index("blank_before")
-        out[:, column] = np.concatenate(([True], gap))
-        out[:, column + 1] = np.concatenate((gap, [True]))
+        line_starts = np.array([b.lines[0] for b in blocks])
+        line_ends = np.array([b.lines[1] for b in blocks])
+        gap = line_starts[1:] - line_ends[:-1] > 1
+        out[:, _COLUMN["blank_before"]] = np.concatenate(([True], gap))
+        out[:, _COLUMN["blank_after"]] = np.concatenate((gap, [True]))
+    for i, block in enumerate(blocks):
+        if block.dom is not None:
+            out[i, _COLUMN["is_html"] :] = _dom_layout(block.dom)
     return out
 
 
-def _block_layout(block: Block, i: int, n: int, texts: list[str], counts: Counter, longest: int) -> list[float]:
-    text = block.text
-    chars = len(text)
-    words = text.split()
-    letters = sum(ch.isalpha() for ch in text) or 1
-    upper = sum(ch.isupper() for ch in text)
-    digits = sum(ch.isdigit() for ch in text)
-    punct = sum(not ch.isalnum() and not ch.isspace() for ch in text)
-    title = sum(w[:1].isupper() for w in words)
-    dom = block.dom
-    row = [
-        np.log1p(chars),
-        np.log1p(len(words)),
-        upper / letters,
-        digits / max(1, chars),
-        punct / max(1, chars),
-        float(text[-1] in _TERMINAL),
-        float(text[0].isupper()),
-        title / max(1, len(words)),
-        sum(len(w) for w in words) / max(1, len(words)),
-        float(counts[text] > 1),
-        float(i > 0 and texts[i - 1] == text),
-        float(i + 1 < n and texts[i + 1] == text),
-        i / max(1, n - 1),
-        np.log1p(i),
-        np.log1p(n - 1 - i),
-        chars / longest,
-        0.0,
-        0.0,
-        float(text[0] in "-•*–·>"),
-        float(text[0].islower()),
-        float(dom is not None),
-        dom.link_share if dom is not None else 0.0,
-        float(dom is not None and dom.tag in HEADING_TAGS),
-        min(len(dom.path), 40) / 40 if dom is not None else 0.0,
+def _dom_layout(dom) -> list[float]:
+    path = set(dom.path)
+    return [
+        1.0,
+        dom.link_share,
+        float(dom.tag in HEADING_TAGS),
+        min(len(dom.path), MAX_DEPTH_FEATURE) / MAX_DEPTH_FEATURE,
+        *(float(tag in path) for tag in LANDMARK_TAGS),
     ]
-    path = set(dom.path) if dom is not None else ()
-    row.extend(float(tag in path) for tag in LANDMARK_TAGS)
-    return row
+
+
+_F_ALPHA, _F_UPPER, _F_LOWER, _F_DIGIT, _F_SPACE, _F_PUNCT, _F_TERMINAL, _F_BULLET = (1 << i for i in range(8))
+_COUNTED = (("alpha", _F_ALPHA), ("upper", _F_UPPER), ("digit", _F_DIGIT), ("space", _F_SPACE), ("punct", _F_PUNCT))
+_COLUMN = {name: i for i, name in enumerate(LAYOUT_FEATURES)}
+#: Tag depth at which the depth feature saturates (real pages nest 10-30 levels; a few reach 100+).
+MAX_DEPTH_FEATURE = 40
+#: Code points covered by the lookup table (the Basic Multilingual Plane); others are classified one by one.
+_TABLE_SIZE = 0x10000
+_table: np.ndarray | None = None
+
+
+def _flags_of(ch: str) -> int:
+    flags = 0
+    if ch.isalpha():
+        flags |= _F_ALPHA
+    if ch.isupper():
+        flags |= _F_UPPER
+    if ch.islower():
+        flags |= _F_LOWER
+    if ch.isdigit():
+        flags |= _F_DIGIT
+    if ch.isspace():
+        flags |= _F_SPACE
+    if not ch.isalnum() and not ch.isspace() and ch != "\x00":
+        flags |= _F_PUNCT
+    if ch in _TERMINAL:
+        flags |= _F_TERMINAL
+    if ch in _BULLETS:
+        flags |= _F_BULLET
+    return flags
+
+
+def _character_flags(text: str) -> np.ndarray:
+    """Bit flags (alpha, upper, lower, digit, space, punctuation, terminal, bullet) per character."""
+    global _table
+    if _table is None:  # built on first use (about 50 ms), never at import time
+        _table = np.array([_flags_of(chr(c)) for c in range(_TABLE_SIZE)], dtype=np.uint8)
+        _table[0xD800:0xE000] = 0  # surrogates are not characters
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    flags = _table[np.minimum(codes, _TABLE_SIZE - 1)]
+    outside = np.flatnonzero(codes >= _TABLE_SIZE)
+    for i in outside:
+        flags[i] = _flags_of(chr(codes[i]))
+    return flags
 
 
 def groups(blocks: list[Block]) -> np.ndarray:
@@ -162,10 +223,37 @@ def groups(blocks: list[Block]) -> np.ndarray:
     return np.cumsum(new_run) - 1
 
 
-def context_features(probs: np.ndarray, lengths: np.ndarray, group_ids: np.ndarray) -> np.ndarray:
+def paragraphs(blocks: list[Block]) -> np.ndarray:
+    """A paragraph id per block: in a hard-wrapped text dump, the lines of one wrapped paragraph share
+    an id; every other block is a paragraph of its own."""
+    n = len(blocks)
+    if n == 0 or blocks[0].lines is None:
+        return np.arange(n, dtype=np.int64)
+    lengths = np.array([len(b.text) for b in blocks])
+    width = lengths.max()
+    if width > MAX_WRAP_WIDTH:
+        return np.arange(n, dtype=np.int64)
+    starts = np.array([b.lines[0] for b in blocks])
+    ends = np.array([b.lines[1] for b in blocks])
+    continues = (starts[1:] - ends[:-1] == 1) & (lengths[:-1] >= WRAPPED_LINE_SHARE * width)
+    return np.cumsum(np.concatenate(([True], ~continues))) - 1
+
+
+def group_mean(values: np.ndarray, group_ids: np.ndarray) -> np.ndarray:
+    """Each row replaced by the mean of the rows in its group."""
+    sums = np.zeros((group_ids.max() + 1 if len(group_ids) else 0, values.shape[1]))
+    np.add.at(sums, group_ids, values)
+    sizes = np.bincount(group_ids, minlength=len(sums))[:, None]
+    return (sums / np.maximum(sizes, 1))[group_ids]
+
+
+def context_features(
+    probs: np.ndarray, lengths: np.ndarray, group_ids: np.ndarray, paragraph_ids: np.ndarray
+) -> np.ndarray:
     """Second-stage features of a page from its first-stage probabilities (n blocks x k labels).
 
-    ``lengths`` are the blocks' log character counts; ``group_ids`` come from :func:`groups`.
+    ``lengths`` are the blocks' log character counts; ``group_ids`` and ``paragraph_ids`` come from
+    :func:`groups` and :func:`paragraphs`.
     """
     n, k = probs.shape
     columns = [probs]
@@ -181,17 +269,27 @@ def context_features(probs: np.ndarray, lengths: np.ndarray, group_ids: np.ndarr
     run_after = cumulative[np.minimum(np.arange(n) + 1 + RUN_WINDOW, n)] - cumulative[1:]
     columns.append(run_before / np.maximum(np.minimum(count_before, RUN_WINDOW), 1))
     columns.append(run_after / np.maximum(np.minimum(count_after, RUN_WINDOW), 1))
-    group_sum = np.zeros((group_ids.max() + 1 if n else 0, k))
-    np.add.at(group_sum, group_ids, probs)
-    group_size = np.bincount(group_ids, minlength=len(group_sum))[:, None]
-    columns.append(group_sum[group_ids] / group_size[group_ids])
-    columns.append(np.log1p(group_size[group_ids]))
+    columns.append(group_mean(probs, group_ids))
+    columns.append(np.log1p(np.bincount(group_ids)[group_ids])[:, None])
+    columns.append(group_mean(probs, paragraph_ids))
+    # The strongest signal of each label on the page, and near the block (a disclosure line such as
+    # "Anzeige" or "Paid post" above an advertorial marks the whole run under it).
+    columns.append(np.broadcast_to(probs.max(axis=0), (n, k)))
+    columns.append(_window_max(probs, RUN_WINDOW))
     # Where the story's text lies: the share of editorial-looking characters before each block.
     mass = probs[:, 0] * np.expm1(lengths)
     total = mass.sum() or 1.0
     before = (np.cumsum(mass) - mass) / total
     columns.append(np.column_stack((before, 1.0 - before - mass / total)))
     return np.hstack(columns)
+
+
+def _window_max(values: np.ndarray, radius: int) -> np.ndarray:
+    """Row i of the result is the column-wise max of rows i - radius .. i + radius."""
+    n = len(values)
+    edge = np.full((radius, values.shape[1]), -np.inf)
+    padded = np.vstack((edge, values, edge))
+    return np.max([padded[offset : offset + n] for offset in range(2 * radius + 1)], axis=0)
 
 
 def _shift(values: np.ndarray, offset: int) -> np.ndarray:

@@ -1,10 +1,10 @@
 """BlockModel: the fitted two-stage classifier as plain arrays, scored with numpy alone.
 
-Stage 1 scores each block on its own: a linear model over its symbolic tokens (L2-normalised
-binary bag) and its standardised layout features. Stage 2 re-scores each block from the
-stage-1 probabilities of its neighbours, of the page before and after it, and of its sibling
-group (features.context_features), plus its own layout. Both stages are multinomial logistic
-regressions fitted by estimator.BlockClassifier; scoring needs no scikit-learn, so a cold start
+Stage 1 scores each block on its own: a multinomial logistic regression over its symbolic tokens
+(L2-normalised binary bag) and its standardised layout features. Stage 2 re-scores each block from
+the stage-1 probabilities of its neighbours, of the page before and after it, and of its sibling
+group (features.context_features), plus its own layout: a logistic regression, or a perceptron
+with one ReLU hidden layer. Both are fitted by estimator.BlockClassifier; scoring needs no scikit-learn, so a cold start
 stays fast and a model file is never code.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .blocks import Block
-from .features import block_tokens, context_features, groups, layout_features
+from .features import block_tokens, context_features, group_mean, groups, layout_features, paragraphs
 from .labels import Label
 
 
@@ -32,8 +32,11 @@ class BlockModel:
     intercept: np.ndarray  # (labels,)
     context_mean: np.ndarray  # (context features,)
     context_scale: np.ndarray
-    context_weights: np.ndarray  # (context features, labels)
+    context_weights: np.ndarray  # (context features or hidden units, labels)
     context_intercept: np.ndarray  # (labels,)
+    #: Optional hidden layer of stage 2 (a one-layer perceptron); shape (context features, 0) when absent.
+    hidden_weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    hidden_intercept: np.ndarray = field(default_factory=lambda: np.zeros(0))
     card: dict = field(default_factory=dict)
 
     def stage1_scores(self, blocks: list[Block]) -> tuple[np.ndarray, np.ndarray]:
@@ -50,7 +53,10 @@ class BlockModel:
         logits, layout = self.stage1_scores(blocks)
         stage2 = stage2_inputs(softmax(logits), layout, blocks)
         stage2 = (stage2 - self.context_mean) / self.context_scale
-        return softmax(stage2 @ self.context_weights + self.context_intercept)
+        if self.hidden_weights.size:
+            stage2 = np.maximum(stage2 @ self.hidden_weights + self.hidden_intercept, 0.0)
+        # Revise: the lines of one hard-wrapped paragraph share its label.
+        return group_mean(softmax(stage2 @ self.context_weights + self.context_intercept), paragraphs(blocks))
 
     def predict(self, blocks: list[Block]) -> list[Label]:
         """The most probable label of each block of one page."""
@@ -59,7 +65,7 @@ class BlockModel:
 
 def stage2_inputs(probs: np.ndarray, layout: np.ndarray, blocks: list[Block]) -> np.ndarray:
     """The second stage's input rows: page context of the stage-1 probabilities, and the layout."""
-    return np.hstack((context_features(probs, layout[:, 0], groups(blocks)), layout))
+    return np.hstack((context_features(probs, layout[:, 0], groups(blocks), paragraphs(blocks)), layout))
 
 
 def token_ids(blocks: list[Block], vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -69,7 +75,7 @@ def token_ids(blocks: list[Block], vocabulary: dict[str, int]) -> tuple[np.ndarr
     get = vocabulary.get
     for i, block in enumerate(blocks):
         known = [j for j in map(get, block_tokens(block)) if j is not None]
-        ids.extend(known)
+        ids += known
         counts[i] = len(known)
     return np.asarray(ids, dtype=np.int64), counts
 
@@ -77,11 +83,10 @@ def token_ids(blocks: list[Block], vocabulary: dict[str, int]) -> tuple[np.ndarr
 def token_scores(blocks: list[Block], vocabulary: dict[str, int], weights: np.ndarray) -> np.ndarray:
     """Sum of the weights of each block's known tokens, divided by the root of their count (L2 norm)."""
     ids, counts = token_ids(blocks, vocabulary)
-    out = np.zeros((len(blocks), weights.shape[1]))
-    if len(ids):
-        rows = np.repeat(np.arange(len(blocks)), counts)
-        np.add.at(out, rows, weights[ids])
-    return out / np.sqrt(np.maximum(counts, 1))[:, None]
+    # Per-block sums as differences of a running sum at block boundaries (faster than np.add.at).
+    running = np.vstack((np.zeros((1, weights.shape[1])), np.cumsum(weights[ids], axis=0, dtype=np.float64)))
+    ends = np.cumsum(counts)
+    return (running[ends] - running[ends - counts]) / np.sqrt(np.maximum(counts, 1))[:, None]
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

@@ -31,6 +31,8 @@ _ARRAY_FIELDS = (
     "context_scale",
     "context_weights",
     "context_intercept",
+    "hidden_weights",
+    "hidden_intercept",
 )
 
 

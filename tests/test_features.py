@@ -45,7 +45,7 @@ def test_groups_runs_and_siblings():
 
 def test_context_features_see_neighbours():
     probs = np.eye(4)[[0, 1, 2, 3, 0]]
-    features = context_features(probs, np.ones(5), np.zeros(5, dtype=int))
+    features = context_features(probs, np.ones(5), np.zeros(5, dtype=int), np.arange(5))
     assert features.shape[0] == 5
     # Columns 4..8: the previous block's probabilities and an edge flag.
     assert features[0, 4:9].tolist() == [0, 0, 0, 0, 1]
