@@ -116,6 +116,8 @@ def _page_from_record(line: str, source: str) -> LabeledPage:
             labels = {n: label for n, (text, label) in enumerate(rows, start=1) if text.strip()}
             for block in blocks:
                 block.label = Label.parse(labels[block.lines[0]])
+        elif "html" in record:
+            blocks = _html_blocks(record["html"], raw_blocks, source)
         else:
             blocks = [Block(text=" ".join(b["text"].split()), label=Label.parse(b["label"])) for b in raw_blocks]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -123,6 +125,25 @@ def _page_from_record(line: str, source: str) -> LabeledPage:
     return LabeledPage(
         id=str(record.get("id", source)), blocks=blocks, format=page_format, lang=record.get("lang"), source=source
     )
+
+
+def _html_blocks(html: str, raw_blocks: list[dict], source: str) -> list[Block]:
+    """An HTML record's page segmented again (so its blocks keep their DOM context), labeled in order from its
+    ``blocks``; the texts must agree, or the record was made by another segmenter and is refused."""
+    try:
+        blocks = segment_html(html, source)
+    except InputError as exc:
+        raise DataFormatError(str(exc)) from None
+    texts = [" ".join(b["text"].split()) for b in raw_blocks]
+    if [block.text for block in blocks] != texts:
+        where = next((i for i, (a, b) in enumerate(zip(blocks, texts)) if a.text != b), min(len(blocks), len(texts)))
+        raise DataFormatError(
+            f"{source}: its html segments into {len(blocks)} blocks that differ from its {len(texts)} labeled blocks "
+            f"at block {where + 1} (made with another segmenter? export it again)"
+        )
+    for block, raw in zip(blocks, raw_blocks):
+        block.label = Label.parse(raw["label"])
+    return blocks
 
 
 def labeled_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -167,8 +188,17 @@ def write_labeled_text(blocks: list[Block], meta: dict[str, str] | None = None) 
     return "\n".join(out) + "\n"
 
 
-def train(paths: Iterable[str | Path], output: str | Path | None = None, cv: int = 5, **params) -> BlockModel:
-    """Fit a model on the labeled pages in ``paths``; with ``output``, save it and its card there."""
+def train(
+    paths: Iterable[str | Path],
+    output: str | Path | None = None,
+    cv: int = 5,
+    heldout: Iterable[str | Path] = (),
+    **params,
+) -> BlockModel:
+    """Fit a model on the labeled pages in ``paths``; with ``output``, save it and its card there.
+
+    ``cv`` folds of cross-validation and an evaluation on ``heldout`` pages go into the card.
+    """
     from .estimator import BlockClassifier  # scikit-learn is imported only to train
     from .persist import save_model
 
@@ -186,6 +216,10 @@ def train(paths: Iterable[str | Path], output: str | Path | None = None, cv: int
     }
     if cv > 1:
         card["cross_validation"] = cross_validate(pages, folds=cv, **params)
+    heldout_files = labeled_files(heldout)
+    if heldout_files:
+        card["heldout"] = evaluate(model, load_labeled(heldout_files))
+        card["heldout"]["files"] = len(heldout_files)
     model.card.update(card)
     if output is not None:
         save_model(model, output)
