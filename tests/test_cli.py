@@ -10,7 +10,7 @@ TEXT_PAGE = """Home | World | Business | Sport
 Harbour town votes to rebuild its old sea wall
 
 A view of the harbour wall at low tide. (Photo: Ines Marlow/Coastline Post)
-Residents of Port Alderney voted on Sunday to rebuild the crumbling sea wall that has guarded the harbour for two centuries.
+Residents of Port Alderney voted on Sunday to rebuild the crumbling sea wall that has guarded the harbour.
 The council will now ask the regional government for half of the cost, which engineers put at 14 million euros.
 Read more: How the storm of 2024 damaged the coast
 Sponsored: Discover Brightwave solar roofs. Learn more here.
@@ -61,7 +61,10 @@ def test_classify_json(runner, small_model):
 
 def test_classify_html_plain_listing(runner, small_model):
     _, model_dir = small_model
-    page = "<html><body><nav><a href='/'>Home</a></nav><article><h1>Title</h1><p>Text of the story.</p></article></body></html>"
+    page = (
+        "<html><body><nav><a href='/'>Home</a></nav>"
+        "<article><h1>Title</h1><p>Text of the story.</p></article></body></html>"
+    )
     result = run(runner, "classify", "-", "--model", model_dir, input=page)
     assert result.exit_code == 0
     assert len(result.output.splitlines()) == 3
@@ -69,9 +72,13 @@ def test_classify_html_plain_listing(runner, small_model):
 
 def test_train_evaluate_and_annotate_round_trip(runner, small_training_files, tmp_path):
     model_dir = tmp_path / "m"
-    result = run(runner, "train", *small_training_files[:6], "-o", model_dir, "--cv", "0")
+    result = run(
+        runner, "train", *small_training_files[:6], "-o", model_dir, "--cv", "0", "--heldout", small_training_files[7]
+    )
     assert result.exit_code == 0, result.output
     assert (model_dir / "model.npz").is_file() and (model_dir / "model.json").is_file()
+    assert "heldout:" in result.output and "macro-F1" in result.output
+    assert json.loads((model_dir / "model.json").read_text())["heldout"]["files"] == 1
     report = run(runner, "evaluate", *small_training_files[:6], "--model", model_dir, "--json")
     assert report.exit_code == 0
     assert json.loads(report.output)["blocks"] > 50

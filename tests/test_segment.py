@@ -54,7 +54,8 @@ def test_html_blocks_and_dom_context():
 def test_html_label_attribute_is_inherited_and_inline_labels_count():
     page = (
         '<html><body data-label="navigation"><p>Menu</p>'
-        '<div data-label="editorial"><p>Story text here.</p><p><span data-label="caption">Photo: A. Person</span></p></div>'
+        '<div data-label="editorial"><p>Story text here.</p>'
+        '<p><span data-label="caption">Photo: A. Person</span></p></div>'
         "</body></html>"
     )
     blocks = segment_html(page, label_attribute="data-label")
@@ -72,7 +73,7 @@ def test_detect_format():
 
 
 def test_segment_decodes_bytes_and_honours_format_override():
-    page = "<p>one</p><p>two</p><p>three</p>".encode()
+    page = b"<p>one</p><p>two</p><p>three</p>"
     assert [b.text for b in segment(page)] == ["one", "two", "three"]
     as_text = segment(page, input_format="text")
     assert len(as_text) == 1 and as_text[0].lines == (1, 1)
