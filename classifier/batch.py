@@ -46,9 +46,10 @@ DEFAULT_TIMEOUT = 60.0
 #: at ~4 ms a page (bench/batch_bench.py), few enough that work spreads over the workers evenly.
 CHUNK_PAGES = 8
 #: A chunk is closed early once its pages hold this many bytes, which bounds memory in flight.
-CHUNK_BYTES = 1024 * 1024
-#: Chunks in flight per worker: one running, one queued behind it, so a worker never waits for the parent.
-CHUNKS_PER_WORKER = 2
+CHUNK_BYTES = 256 * 1024
+#: Chunks taken from the stream ahead of the output, per worker: the ones in the worker (pool.DEPTH)
+#: and a spare, so that one slow page does not idle the other workers while output waits in order.
+CHUNKS_PER_WORKER = 4
 #: Seconds a worker may run past a chunk's time limit before the parent kills it. The worker's own alarm
 #: stops a slow page at its limit; this is for a page stuck in native code, which the alarm cannot reach.
 KILL_GRACE = 10.0

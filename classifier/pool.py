@@ -11,6 +11,8 @@ themselves when the parent dies, even by SIGKILL: their pipe closes.
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +26,9 @@ from .errors import BatchError
 _READY = "ready"
 #: Seconds between checks for workers past their deadline, when none is due sooner.
 _POLL = 1.0
+#: Chunks sent to a worker ahead of its results: one running and one waiting in the worker, so that it
+#: never idles while the parent (perhaps descheduled on a busy machine) gets round to sending the next.
+DEPTH = 2
 
 
 @dataclass
@@ -39,7 +44,9 @@ class _Worker:
     process: Any
     conn: Any
     ready: bool = False
-    task: _Task | None = None
+    #: Chunks sent and not yet answered, oldest (the one running) first.
+    tasks: deque[_Task] = field(default_factory=deque)
+    #: When the running chunk is overdue.
     deadline: float | None = None
 
 
@@ -62,7 +69,7 @@ class ChunkPool:
 
     def map(self, chunks: Iterable[list], ordered: bool = True, window: int | None = None) -> Iterator[list]:
         """Results of each chunk, in input order (or as done), with at most ``window`` chunks taken ahead."""
-        window = window or 2 * self.jobs + 1
+        window = window or (DEPTH + 1) * self.jobs
         stream = iter(chunks)
         pending: deque[_Task] = deque()
         done: dict[int, list] = {}
@@ -73,16 +80,16 @@ class ChunkPool:
             self.workers = [self._spawn() for _ in range(self.jobs)]
             while True:
                 for worker in self.workers:
-                    if not (worker.ready and worker.task is None):
-                        continue
-                    if not pending and not exhausted and taken - given < window:
-                        chunk = next(stream, None)
-                        if chunk is None:
-                            exhausted = True
-                        else:
-                            pending.append(_Task(taken, chunk))
-                            taken += 1
-                    if pending:
+                    while worker.ready and len(worker.tasks) < DEPTH:
+                        if not pending and not exhausted and taken - given < window:
+                            chunk = next(stream, None)
+                            if chunk is None:
+                                exhausted = True
+                            else:
+                                pending.append(_Task(taken, chunk))
+                                taken += 1
+                        if not pending:
+                            break
                         self._send(worker, pending.popleft())
                 while done and (not ordered or given in done):
                     yield done.pop(given if ordered else next(iter(done)))
@@ -95,8 +102,8 @@ class ChunkPool:
                     elif message == _READY:
                         worker.ready = True
                     else:
-                        task, worker.task, worker.deadline = worker.task, None, None
-                        _complete(task, message, done, partial)
+                        _complete(worker.tasks.popleft(), message, done, partial)
+                        worker.deadline = self._deadline(worker)
         finally:
             self.close()
 
@@ -104,7 +111,7 @@ class ChunkPool:
         """Stop every worker: idle ones are asked to leave, busy ones are killed."""
         for worker in self.workers:
             try:
-                if worker.task is None and worker.process.is_alive():
+                if not worker.tasks and worker.process.is_alive():
                     worker.conn.send(None)
                 else:
                     worker.process.kill()
@@ -129,11 +136,18 @@ class ChunkPool:
         return _Worker(process, parent)
 
     def _send(self, worker: _Worker, task: _Task) -> None:
-        worker.task = task
-        limit = self.deadline(len(task.items))
-        worker.deadline = None if limit is None else time.monotonic() + limit
+        worker.tasks.append(task)
+        if len(worker.tasks) == 1:
+            worker.deadline = self._deadline(worker)
         with suppress(OSError):  # the worker is dead: _wait() sees its sentinel and reruns the task
             worker.conn.send(task.items)
+
+    def _deadline(self, worker: _Worker) -> float | None:
+        """When the worker's running chunk (its oldest) is overdue, counted from now."""
+        if not worker.tasks:
+            return None
+        limit = self.deadline(len(worker.tasks[0].items))
+        return None if limit is None else time.monotonic() + limit
 
     def _wait(self) -> list[tuple[_Worker, Any]]:
         """Block until a worker answers or dies, or one is past its deadline: (worker, message) pairs."""
@@ -153,7 +167,7 @@ class ChunkPool:
                     events[id(worker)] = (worker, worker.conn.recv())
                 except (EOFError, OSError):
                     events[id(worker)] = (worker, _Died)
-            elif not worker.conn.poll():
+            elif not _has_data(worker.conn):
                 events[id(worker)] = (worker, _Died)
         now = time.monotonic()
         for worker in self.workers:
@@ -163,22 +177,25 @@ class ChunkPool:
         return list(events.values())
 
     def _replace(self, worker: _Worker, killed: bool, pending: deque, done: dict, partial: dict) -> None:
-        """A worker died or was killed: start another; rerun its chunk item by item, or fail its one item."""
+        """A worker died or was killed: start another. Its running chunk is rerun item by item (or, a single
+        item, fails); the chunks queued behind it never started and go back to the front of the queue."""
         worker.process.join()
         worker.conn.close()
         self.workers[self.workers.index(worker)] = self._spawn()
-        task = worker.task
-        if task is None:
+        if not worker.tasks:
             if not worker.ready:
                 raise BatchError(
                     f"worker processes die as they start (exit code {worker.process.exitcode}; see the messages above)"
                 )
             return
-        if task.slot is None and len(task.items) > 1:
-            partial[task.seq] = [None] * len(task.items)
-            pending.extendleft(reversed([_Task(task.seq, [item], slot) for slot, item in enumerate(task.items)]))
-            return
-        _complete(task, [self.lost(task.items[0], killed)], done, partial)
+        running, *queued = worker.tasks
+        if running.slot is None and len(running.items) > 1:
+            partial[running.seq] = [None] * len(running.items)
+            retry = [_Task(running.seq, [item], slot) for slot, item in enumerate(running.items)]
+        else:
+            _complete(running, [self.lost(running.items[0], killed)], done, partial)
+            retry = []
+        pending.extendleft(reversed(retry + queued))
 
 
 class _Died:
@@ -187,6 +204,13 @@ class _Died:
 
 class _Killed:
     """Marker: the parent killed the worker, past its deadline."""
+
+
+def _has_data(conn) -> bool:
+    try:
+        return conn.poll()
+    except (EOFError, OSError):
+        return False
 
 
 def _complete(task: _Task, results: list, done: dict, partial: dict) -> None:
@@ -200,14 +224,26 @@ def _complete(task: _Task, results: list, done: dict, partial: dict) -> None:
 
 
 def _serve(conn, function: Callable[[list], list], initializer: Callable[..., None], initargs: tuple) -> None:
-    """A worker's life: initialize, say ready, then run chunks until told to stop or the parent is gone."""
+    """A worker's life: initialize, say ready, then run chunks until told to stop or the parent is gone.
+
+    A reader thread takes chunks off the pipe as soon as they come, so the parent never blocks sending
+    (and a worker blocked sending a large result can never deadlock with a parent blocked sending a chunk).
+    """
     initializer(*initargs)
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            while (chunk := conn.recv()) is not None:
+                inbox.put(chunk)
+        except (EOFError, OSError):
+            pass  # the parent is gone
+        inbox.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
     try:
         conn.send(_READY)
-        while True:
-            chunk = conn.recv()
-            if chunk is None:
-                return
+        while (chunk := inbox.get()) is not None:
             conn.send(function(chunk))
     except (EOFError, OSError):
         return  # the parent is gone
