@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .batch import DEFAULT_TIMEOUT, clean_many, resolve_model
+from .errors import BatchError
 from .inputs import DEFAULT_READ, ReadOptions, read_records
 from .journal import JsonlSink, TextDirSink
 from .labels import Label
@@ -38,6 +39,8 @@ def run_batch(
     Returns the counts; ``progress.failed`` is the number of error records in the whole output.
     Raises BatchError (output unusable, journal not resumable) or ModelError before any page is read.
     """
+    if output is not None and output_dir is not None:
+        raise BatchError("give -o FILE or --output-dir DIR, not both")
     resolve_model(model)  # a bad model is reported before the output is opened (and truncated)
     sink = TextDirSink(output_dir, resume) if output_dir is not None else JsonlSink(output, resume)
     done = sink.done

@@ -128,6 +128,8 @@ def test_batch_usage_errors_are_one_line(runner, tmp_path):
     bad_model = runner.invoke(main, ["clean", str(data), "-o", str(kept), "--model", str(tmp_path / "nope")])
     assert bad_model.exit_code != 0 and "not a model directory" in bad_model.output
     assert kept.read_text() == "precious\n"  # the output is not touched before the model loads
+    both = runner.invoke(main, ["clean", str(data), "-o", str(kept), "--output-dir", str(tmp_path / "d")])
+    assert both.exit_code != 0 and "not both" in both.output and kept.read_text() == "precious\n"
     foreign = tmp_path / "foreign.jsonl"
     foreign.write_text('{"something": "else"}\n')
     not_ours = runner.invoke(main, ["clean", str(data), "-o", str(foreign), "--resume"])
