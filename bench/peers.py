@@ -6,7 +6,8 @@
 
 Each (extractor, dataset) pair runs in its own subprocess (bench/worker.py), one after the other, so its peak
 resident memory is its own and pages/s is single-process extraction time (imports and warm-up excluded). Throughput
-on a shared machine is noisy: compare the "x trafilatura" ratio, measured in the same run, rather than pages/s.
+on a shared machine is noisy: compare the ratios to trafilatura, measured in the same run (by wall-clock time and by
+the process's CPU time, which other jobs on the machine disturb less), rather than pages/s.
 Scoring protocols are described in bench/metrics.py and in the written RESULTS.md.
 """
 
@@ -120,6 +121,7 @@ def run_worker(extractor: str, dataset: str, args: argparse.Namespace, out: Path
     finished = bool(rows) and "peak_rss_kb" in rows[-1]
     pages_done = [row for row in rows if "id" in row]
     seconds = sum(row["seconds"] for row in pages_done)
+    cpu_seconds = sum(row["cpu_seconds"] for row in pages_done)
     return {
         "status": "ok" if returncode == 0 and finished else f"failed ({last_error[:160]})",
         "outputs": {row["id"]: row["output"] for row in pages_done},
@@ -128,6 +130,8 @@ def run_worker(extractor: str, dataset: str, args: argparse.Namespace, out: Path
         "first_error": next((row["error"] for row in pages_done if row["error"]), None),
         "seconds": seconds,
         "pages_per_s": len(pages_done) / seconds if seconds else None,
+        "cpu_seconds": cpu_seconds,
+        "pages_per_cpu_s": len(pages_done) / cpu_seconds if cpu_seconds else None,
         "peak_rss_mib": rows[-1]["peak_rss_kb"] / KIB_PER_MIB if finished else None,
     }
 

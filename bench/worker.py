@@ -2,8 +2,9 @@
 
     python bench/worker.py EXTRACTOR DATASET OUT.jsonl [--limit N] [--model DIR] [--data DIR]
 
-Writes one JSON line per page (``id``, ``output``, ``seconds``, ``error``) and a last line with this process's
-peak resident memory. Import and warm-up happen before the first timed page, so pages/s is extraction only.
+Writes one JSON line per page (``id``, ``output``, wall-clock ``seconds``, this process's ``cpu_seconds``,
+``error``) and a last line with this process's peak resident memory. Import and warm-up happen before the first
+timed page, so pages/s is extraction only.
 A page that raises, or runs over the per-page time limit, is an error record with an empty output.
 """
 
@@ -67,16 +68,16 @@ def run(extractor: str, dataset: str, out: Path, limit: int | None, model: str |
             html = page_html(spec, record)
             output, error = "", None
             signal.alarm(PAGE_TIMEOUT_S)
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             try:
                 output = extract(html)
             except Exception as exc:  # one failing page is one error record, and the run goes on
                 error = f"{type(exc).__name__}: {str(exc)[:200]}"
-            seconds = time.perf_counter() - start
+            seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
             signal.alarm(0)
             if not isinstance(output, str):
                 output = "" if output is None else str(output)
-            row = {"id": record["id"], "output": output, "seconds": seconds, "error": error}
+            row = {"id": record["id"], "output": output, "seconds": seconds, "cpu_seconds": cpu_seconds, "error": error}
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         handle.write(json.dumps({"peak_rss_kb": peak_rss_kb()}) + "\n")
 
