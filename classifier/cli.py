@@ -192,14 +192,15 @@ def classify(pages, as_json, output, input_format, model_path, **batch) -> None:
 @click.option(
     "--heldout", multiple=True, type=click.Path(exists=True), help="Labeled pages to score the model on (repeatable)."
 )
-def train(data, output, cv, seed, heldout) -> None:
+@click.option("-j", "--jobs", default=-1, show_default=True, help="Processes for training (-1: every core).")
+def train(data, output, cv, seed, heldout, jobs) -> None:
     """Train a model on labeled pages (files or folders) and write it with its card.
 
     Example: classifier train training_data/text training_data/html -o models/mine --heldout training_data/heldout
     """
     from .training import train as train_model
 
-    model = _run(train_model, data, output, cv=cv, heldout=heldout, random_state=seed)
+    model = _run(train_model, data, output, cv=cv, heldout=heldout, random_state=seed, n_jobs=jobs)
     click.echo(f"wrote {output}: {model.card['training_pages']} pages, {len(model.vocabulary)} tokens")
     for name in ("cross_validation", "heldout"):
         if name in model.card:

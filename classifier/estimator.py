@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
@@ -36,7 +37,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     context_hidden: hidden units of stage 2 (0: a logistic regression; more: a one-layer perceptron).
     class_weight: passed to the logistic regressions (``"balanced"`` lifts rare labels).
     max_iter: iterations of the lbfgs solver.
-    random_state: seeds the fold assignment; lbfgs itself is deterministic.
+    n_jobs: processes for the independent stage-1 fits (joblib; None: one, -1: every core).
+    random_state: seeds the fold assignment and the perceptron; lbfgs itself is deterministic.
     """
 
     def __init__(
@@ -49,6 +51,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         context_hidden: int = 32,
         class_weight: str | None = None,
         max_iter: int = 2000,
+        n_jobs: int | None = None,
         random_state: int = 0,
     ) -> None:
         self.min_count = min_count
@@ -59,6 +62,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.context_hidden = context_hidden
         self.class_weight = class_weight
         self.max_iter = max_iter
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def fit(self, pages: list[list[Block]], labels: list[list[Label]]) -> BlockClassifier:
@@ -82,13 +86,17 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         x1 = sparse.hstack((tokens, sparse.csr_matrix(layout_scaled)), format="csr")
 
         # Out-of-fold stage-1 probabilities: what stage 1 says about pages it has not seen.
+        # The folds and the final stage-1 fit are independent: joblib runs them on n_jobs processes.
         oof = np.zeros((len(y), len(LABELS)))
         n_folds = min(self.folds, len(pages))
-        for train, test in GroupKFold(n_splits=n_folds, shuffle=True, random_state=self.random_state).split(
-            x1, y, page_of_block
-        ):
-            oof[test] = self._stage1(x1[train], y[train]).predict_proba(x1[test]) @ _class_map(y[train])
-        stage1 = self._stage1(x1, y)
+        splits = list(
+            GroupKFold(n_splits=n_folds, shuffle=True, random_state=self.random_state).split(x1, y, page_of_block)
+        )
+        jobs = [(x1[train], y[train]) for train, _ in splits] + [(x1, y)]
+        fits = Parallel(n_jobs=self.n_jobs)(delayed(self._stage1)(x, labels) for x, labels in jobs)
+        for (train, test), fold_model in zip(splits, fits):
+            oof[test] = fold_model.predict_proba(x1[test]) @ _class_map(y[train])
+        stage1 = fits[-1]
 
         offsets = np.concatenate(([0], np.cumsum([len(p) for p in pages])))
         x2 = np.vstack(
