@@ -274,7 +274,7 @@ def test_bylines_dates_and_credits():
     assert not is_byline_or_date("By the end of the year the harbour had two ferries.")
     assert not is_byline_or_date("Photos of the harbour festival: 24 July 2012")
     assert is_credit("(AP Photo/Jan Kowal)") and is_credit("Photo: Wexmoor Gazette")
-    assert not is_credit(STORY[1])
+    assert not is_credit(STORY[1]) and not is_credit("By Olena Marsh, Wexmoor (AP)")
 
 
 # --- held-out guard ------------------------------------------------------------------------------------------------

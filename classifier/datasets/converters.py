@@ -19,7 +19,16 @@ from ..labels import Label
 from ..segment.html import SKIPPED_TAGS, _is_hidden
 from .align import SUPPLEMENTAL, Reference, align, tokens
 from .dom import PageBlock, page_blocks, parse_html, tag_of
-from .rules import beside_image, in_comment_section, in_figcaption, is_ad_marker, is_byline_or_date, is_credit
+from .rules import (
+    beside_image,
+    in_byline_box,
+    in_comment_section,
+    in_figcaption,
+    is_ad_marker,
+    is_byline_or_date,
+    is_credit,
+    near_image,
+)
 
 #: L3S-GN1 classes (shared/data/README.md): 1 headline, 2 full text -> editorial; 3 supplemental -> resolved by
 #: rules.py to caption or navigation; 0 not content, 4 related content, 5 user comments -> navigation.
@@ -177,7 +186,11 @@ def resolve(block: PageBlock, cls: str | None, infer_from_dom: bool = True) -> t
             return Label.CAPTION, "beside image -> caption"
         return Label.EDITORIAL, ""
     if cls == SUPPLEMENTAL:
-        if is_credit(text) or beside_image(element, text):
+        if is_credit(text):
+            return Label.CAPTION, "supplemental -> caption"
+        if is_byline_or_date(text) or in_byline_box(element):
+            return Label.NAVIGATION, "supplemental -> navigation"
+        if beside_image(element, text) or near_image(element):
             return Label.CAPTION, "supplemental -> caption"
         return Label.NAVIGATION, "supplemental -> navigation"
     if cls == Label.CAPTION.value:

@@ -380,11 +380,15 @@ def export(
 
 
 def _refuse_repository(output: Path) -> None:
-    """The export holds licensed pages: it must never land inside this repository (shared/data/README.md)."""
-    repository = Path(__file__).resolve().parents[2]
+    """The export holds licensed pages: it must never land inside a checkout of this project (shared/data/README.md).
+
+    A checkout is a folder with ``.git`` and this package's source; the check walks up from the output folder, so
+    it holds whether the package runs from the checkout or from an installed copy.
+    """
     target = output.resolve()
-    if (repository / ".git").exists() and (target == repository or repository in target.parents):
-        raise OutputError(f"{output}: is inside the repository; the datasets' pages must not be copied into it")
+    for folder in (target, *target.parents):
+        if (folder / ".git").exists() and (folder / "classifier" / "datasets").is_dir():
+            raise OutputError(f"{output}: is inside the repository; the datasets' pages must not be copied into it")
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -8,6 +8,7 @@ wording and by where they sit in the page (inside a <figcaption>, or in a small 
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -16,16 +17,16 @@ from .dom import ancestors_or_self, tag_of
 #: Photo and video credits and caption openers (LABELS.md, caption: "(AP Photo/...)", "... via Getty Images",
 #: "Credit: ...", "FILE - ...", "Photo: ..."), in the languages of the training pages.
 _CREDIT = re.compile(
-    r"^\s*(\(?\s*(photo|photograph|picture|image|foto|bild|video|illustration|graphic|credit|credits|source)s?"
-    r"\s*(by|:|/|\u00a9)|file\s*[-\u2013\u2014]\s|\u00a9)"
-    r"|\((ap|afp|reuters|getty|epa|ap photo)[^)]{0,60}\)\s*$"
+    r"^\s*(\(?\s*(photo|photograph|picture|image|foto|bild|video|illustration|graphic|credit|credits)s?"
+    r"\s*(by|:|/|\u00a9)|file\s*[-\u2013\u2014]\s)"
+    r"|\((ap|afp|reuters|epa|dpa)\s*(photo|images?|foto)[^)]{0,60}\)\s*$|\(getty[^)]{0,60}\)\s*$"
     r"|\b(getty images|ap photo|associated press photo|reuters/|afp/|epa/|shutterstock|istock(photo)?)\b"
     r"|\b(photo|foto|image) (credit|courtesy)\b",
     re.IGNORECASE,
 )
 #: Bylines: "By Jane Doe", "Posted by ...", "Written by ...", "Von ..." followed by a capitalised name.
 _BYLINE = re.compile(
-    r"^\s*(?i:by|posted by|written by|reported by|story by|words by|von|par|por|door|di)\s*:?\s+"
+    r"^\s*(?i:by|posted by|written by|reported by|story by|words by|author|autor|auteur|von|par|por|door|di)\s*:?\s+"
     r"[A-Z\u00c0-\u00de][\w.'\u2019-]*"
 )
 #: Lines that open as a publication stamp: "Posted on ...", "Updated: ...".
@@ -112,13 +113,23 @@ _AD_MARKER = re.compile(
     r"|advertentie|story continues below( this)? advertisement|continue reading below)\W*$",
     re.IGNORECASE,
 )
-#: How many levels up an image may sit in the block's box for the block to read as its caption.
-IMAGE_BOX_LEVELS = 2
-#: The image's box holds little text besides the caption (a credit or caption box, not an article column).
+#: How many ancestors of a block are looked at for a <figure>, a caption class or an image (its own element first).
+CAPTION_BOX_LEVELS = 2
+#: A box around an image and its caption holds little other text (an article column holds much more).
 IMAGE_BOX_MAX_CHARS = 400
-#: Outside a <figure>, a line beside an image is its caption only when short (a lead paragraph that shares a small
-#: box with a photo is not).
-SHORT_CAPTION_WORDS = 25
+#: Images narrower or lower than this (in their width/height attributes) are spacers or icons, not pictures.
+MIN_PICTURE_PIXELS = 40
+_SPACER = re.compile(r"spacer|pixel|blank|clear\.gif|1x1|dot\.gif|trans(parent)?\.gif|/icons?/|bullet|arrow", re.I)
+#: Class and id words of caption and credit elements in common themes and CMSs.
+_CAPTION_CLASS = re.compile(
+    r"caption|cutline|credit|photo-?text|image-?(text|desc|info)|img-?(text|desc)|bildunterschrift|legende|legend",
+    re.IGNORECASE,
+)
+#: Class and id words of byline, author and date lines.
+_BYLINE_CLASS = re.compile(r"byline|author|dateline|timestamp|\bdate\b|\bmeta\b|posted", re.IGNORECASE)
+#: Class words that contain a caption word but only style text or name something else ("has-caption-font-size",
+#: "credit-card").
+_STYLE_CLASS = re.compile(r"font|size|colou?r|style|card|score|rating", re.IGNORECASE)
 #: Class and id words of user-comment containers (WordPress, Disqus and common themes).
 _COMMENT_WORDS = frozenset(
     {
@@ -143,6 +154,7 @@ _COMMENT_WORDS = frozenset(
 #: Per-comment ids and classes: "comment-1234", "li-comment-1234", "div-comment-1234".
 _COMMENT_ID = re.compile(r"^((li|div)-)?comment-\d+$")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_MEDIA_TAGS = frozenset({"img", "picture", "video", "svg", "iframe", "canvas", "object", "embed", "audio"})
 
 
 def is_credit(text: str) -> bool:
@@ -170,6 +182,14 @@ def is_ad_marker(text: str) -> bool:
     return bool(_AD_MARKER.match(text))
 
 
+def in_byline_box(element: etree._Element) -> bool:
+    """The element or its parent is classed as a byline, author, date or meta line."""
+    for box in islice(ancestors_or_self(element), 2):
+        if _BYLINE_CLASS.search(f"{box.get('class') or ''} {box.get('id') or ''}"):
+            return True
+    return False
+
+
 def in_comment_section(element: etree._Element) -> bool:
     """The element sits in a user-comment section (LABELS.md: comment sections are navigation), judged by the
     class and id words of its ancestors."""
@@ -186,27 +206,41 @@ def in_figcaption(element: etree._Element) -> bool:
 
 
 def beside_image(element: etree._Element, text: str) -> bool:
-    """The block reads as an image's caption: in a <figure>, in a small box that also holds an <img>, or a short
-    line right before or after an image."""
-    if tag_of(element) in _HEADINGS:
+    """The block reads as an image's caption: it sits in a <figure>, or in an element whose class or id names a
+    caption or credit ("wp-caption-text", "photo-credit", "cutline"). A box that merely holds an image and some
+    text is not enough: product cards, testimonials and teasers look the same."""
+    if tag_of(element) in _HEADINGS or len(text.split()) > CAPTION_MAX_WORDS:
         return False
-    box: etree._Element | None = element
-    for _ in range(IMAGE_BOX_LEVELS + 1):
-        if box is None:
-            return False
+    for box in islice(ancestors_or_self(element), CAPTION_BOX_LEVELS + 1):
         if tag_of(box) == "figure":
+            return _shows_media(box)
+        words = f"{box.get('class') or ''} {box.get('id') or ''}".split()
+        if any(_CAPTION_CLASS.search(word) and not _STYLE_CLASS.search(word) for word in words):
             return True
-        if len(text.split()) > SHORT_CAPTION_WORDS:
+    return False
+
+
+def near_image(element: etree._Element) -> bool:
+    """The element shares a small box (itself or a near ancestor, with little text) with an image. Too weak alone
+    (product cards and teasers look the same), it tells the captions among L3S-GN1's "supplemental" lines."""
+    for box in islice(ancestors_or_self(element), CAPTION_BOX_LEVELS + 1):
+        if any(_is_picture(img) for img in box.iter("img")):
+            return len(" ".join(" ".join(box.itertext()).split())) <= IMAGE_BOX_MAX_CHARS
+    return False
+
+
+def _is_picture(img: etree._Element) -> bool:
+    """An <img> that shows a picture, not a spacer, tracking pixel or icon of old table layouts."""
+    if _SPACER.search(img.get("src") or ""):
+        return False
+    for name in ("width", "height"):
+        value = (img.get(name) or "").strip().rstrip("px")
+        if value.isdigit() and int(value) < MIN_PICTURE_PIXELS:
             return False
-        if _has_image(box) and len(_text_of(box)) <= IMAGE_BOX_MAX_CHARS:
-            return True
-        box = box.getparent()
-    return any(s is not None and _has_image(s) and not _text_of(s) for s in (element.getprevious(), element.getnext()))
+    return True
 
 
-def _has_image(element: etree._Element) -> bool:
-    return tag_of(element) == "img" or any(True for _ in element.iter("img"))
-
-
-def _text_of(element: etree._Element) -> str:
-    return "".join(element.itertext()).strip()
+def _shows_media(figure: etree._Element) -> bool:
+    """A <figure> of an image, video or graphic (WordPress also wraps pull quotes and tables in <figure>)."""
+    tags = {tag_of(e) for e in figure.iter() if isinstance(e.tag, str)}
+    return bool(tags & _MEDIA_TAGS) and not tags & {"blockquote", "table"}
