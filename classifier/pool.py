@@ -77,7 +77,9 @@ class ChunkPool:
         taken = given = 0
         exhausted = False
         try:
-            self.workers = [self._spawn() for _ in range(self.jobs)]
+            self.workers = []
+            for _ in range(self.jobs):
+                self.workers.append(self._spawn())
             while True:
                 for worker in self.workers:
                     while worker.ready and len(worker.tasks) < DEPTH:
@@ -128,8 +130,11 @@ class ChunkPool:
     def _spawn(self) -> _Worker:
         context = self.context or multiprocessing.get_context()
         parent, child = context.Pipe(duplex=True)
+        # A forked child inherits the parent's end of its own pipe and of the other workers' pipes; it must
+        # close them, or it would never see its pipe close when the parent dies (nor let the others see theirs).
+        inherited = [parent, *(w.conn for w in self.workers)] if context.get_start_method() == "fork" else []
         process = context.Process(
-            target=_serve, args=(child, self.function, self.initializer, self.initargs), daemon=True
+            target=_serve, args=(child, inherited, self.function, self.initializer, self.initargs), daemon=True
         )
         process.start()
         child.close()
@@ -223,12 +228,16 @@ def _complete(task: _Task, results: list, done: dict, partial: dict) -> None:
         done[task.seq] = partial.pop(task.seq)
 
 
-def _serve(conn, function: Callable[[list], list], initializer: Callable[..., None], initargs: tuple) -> None:
+def _serve(
+    conn, inherited: list, function: Callable[[list], list], initializer: Callable[..., None], initargs: tuple
+) -> None:
     """A worker's life: initialize, say ready, then run chunks until told to stop or the parent is gone.
 
     A reader thread takes chunks off the pipe as soon as they come, so the parent never blocks sending
     (and a worker blocked sending a large result can never deadlock with a parent blocked sending a chunk).
     """
+    for other in inherited:
+        other.close()
     initializer(*initargs)
     inbox: queue.SimpleQueue = queue.SimpleQueue()
 

@@ -1,11 +1,13 @@
 import dataclasses
 import os
+import sys
+import threading
 
 import pytest
 from batch_pages import make_page
 
 from classifier import Label, PageResult, clean, clean_many, load_model
-from classifier.batch import WORKER_DIED
+from classifier.batch import WORKER_DIED, _context
 from classifier.errors import BatchError, ModelError
 from classifier.inputs import PageRecord
 from classifier.model import BlockModel
@@ -126,3 +128,20 @@ def test_records_are_read_lazily_with_a_bounded_window():
     first = next(results)
     assert first.index == 0 and len(taken) < 100  # a window of chunks, never the whole stream
     results.close()
+
+
+def test_workers_start_safely_beside_other_threads():
+    """fork only in a process without other threads; beside threads (a Dask worker, a server), forkserver."""
+    pages = [make_page(n) for n in range(12)]
+    expected = [clean(page, keep=EVERY_LABEL) for page in pages]
+    if threading.active_count() == 1 and sys.platform.startswith("linux"):
+        assert _context().get_start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _context().get_start_method() in ("forkserver", "spawn")
+        assert [r.text for r in clean_many(pages, jobs=2, keep=EVERY_LABEL)] == expected
+    finally:
+        stop.set()
+        other.join()
