@@ -3,6 +3,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from classifier import Label, classify, clean
 from classifier.cli import main
 from classifier.training import read_labeled_text
 
@@ -26,13 +27,13 @@ def run(runner, *args, input=None):
     return runner.invoke(main, list(map(str, args)), input=input, catch_exceptions=False)
 
 
-def test_clean_from_stdin_keeps_only_editorial_lines(runner, small_model):
-    _, model_dir = small_model
+def test_clean_from_stdin_prints_what_the_library_keeps(runner, small_model):
+    model, model_dir = small_model
     result = run(runner, "clean", "-", "--model", model_dir, input=TEXT_PAGE)
     assert result.exit_code == 0
-    lines = result.output.splitlines()
-    assert set(lines) <= set(TEXT_PAGE.splitlines())
-    assert "Home | World | Business | Sport" not in lines
+    assert result.output.splitlines() == clean(TEXT_PAGE, model=model).splitlines()
+    kept = {b.text for b in classify(TEXT_PAGE, model=model) if b.label is Label.EDITORIAL}
+    assert kept and set(result.output.splitlines()) == kept
 
 
 def test_clean_to_file_with_keep(runner, small_model, tmp_path):
