@@ -114,6 +114,31 @@ def report(summary: dict) -> str:
         "ConPro ads by label and place: " + ", ".join(f"{k} {v}" for k, v in sorted(places.items())) + ".",
         f"EasyList matches skipped (holding editorial text, or more than {EASYLIST_MAX_BLOCKS} blocks): {skipped}.",
     ]
+    if "easylist_rules" in summary:
+        rules, ads = summary["easylist_rules"], summary["conpro_ads"]
+        out.append(
+            f"EasyList: {rules['used']} simple selectors used, {rules['skipped']} rules skipped (combinators, "
+            f"pseudo-classes, Adblock's extended syntax). ConPro: {sum(ads.values())} ads with text usable "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(ads.items()))}; the rest are image or iframe ads, or a bare "
+            "'Advertisement' marker)."
+        )
+    out += [
+        "",
+        "## Notes",
+        "",
+        "- Errors are pages in which the segmenter finds no text: WCXB pages rendered client-side (Next.js",
+        "  streaming into `hidden` divs, Discourse forums whose posts sit in `<noscript>`), L3S-GN1 crawls",
+        "  whose markup is mangled (script fragments and unbalanced comments in the text), and one empty",
+        "  Dragnet page. They are skipped, not guessed. Most dropped WCXB pages are of the same kind: the",
+        "  segmenter sees the menus but not the article (rendered by scripts, or in hidden elements).",
+        "- Four Dragnet gold files are UTF-16 that was read as Latin-1 upstream of the shared copy; the",
+        "  converter recovers them (two have a lost byte mid-file, and align only in part).",
+        "- The Dutch advertorial titles are not used: a title alone, without its page and its disclosure,",
+        "  says nothing a reader could see, and editorial titles placed into other pages would be teasers",
+        "  (navigation), not editorial.",
+        "- A page is exported twice, as HTML and as a text dump (one block per line; a blank line between",
+        "  paragraphs on two pages in three, none on the third); both carry the same labels.",
+    ]
     if "seconds" in summary:
         out += [
             "",

@@ -22,8 +22,17 @@ def main() -> None:
 
 
 @main.command(name="export")
-@click.option("--data", type=click.Path(file_okay=False), default=str(DEFAULT_DATA), show_default=True)
-@click.option("-o", "--output", type=click.Path(file_okay=False), default=str(DEFAULT_OUTPUT), show_default=True)
+@click.option(
+    "--data", type=click.Path(file_okay=False), default=str(DEFAULT_DATA), show_default=True, help="The shared data."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    default=str(DEFAULT_OUTPUT),
+    show_default=True,
+    help="Folder to write (never inside the repository).",
+)
 @click.option(
     "--split", "splits", multiple=True, type=click.Choice(["train", "dev"]), help="Repeatable [default: both]."
 )
@@ -36,7 +45,9 @@ def main() -> None:
 def export_command(data, output, splits, datasets, limit, seed, jobs, no_ads, no_easylist) -> None:
     """Write every training page as labeled JSON Lines (HTML and its text dump) into OUTPUT, outside the repo.
 
-    Example: python -m classifier.datasets export --data ../shared/data -o /tmp/pages && classifier train /tmp/pages
+    Example: python -m classifier.datasets export --data ../shared/data -o /tmp/pages -j 2
+
+    Then: classifier train training_data/text training_data/html /tmp/pages -o models/mine
     """
     try:
         summaries = export(

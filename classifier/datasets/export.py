@@ -373,6 +373,11 @@ def export(
         "seconds": round(time.perf_counter() - start, 1),
         "jobs": jobs,
         "bytes": sum(p.stat().st_size for p in output.glob("*.jsonl.gz")),
+        "easylist_rules": {
+            "used": resources.selectors.size if resources.selectors else 0,
+            "skipped": resources.selectors.skipped if resources.selectors else 0,
+        },
+        "conpro_ads": dict(Counter(ad.label.value for ad in resources.ads)),
         "files": [s.to_dict() for s in summaries],
     }
     (output / "summary.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
