@@ -171,7 +171,7 @@ def benchmark(args: argparse.Namespace) -> dict:
                 print(
                     f"[{done}/{len(pairs)}] {dataset_name} x {extractor}: {measured['status']}, "
                     f"F1 {measured.get('f1', float('nan')):.3f}, {rate:.1f} pages/s, "
-                    f"{rss:.0f} MiB",
+                    f"{rss:.0f} MiB" + (f"; first error: {measured['first_error']}" if measured["first_error"] else ""),
                     file=sys.stderr,
                     flush=True,
                 )

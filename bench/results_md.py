@@ -92,9 +92,10 @@ def _dataset_table(name: str, entry: dict) -> list[str]:
             + "; ".join(f"{e} {r['tp']}/{r['fp']}/{r['fn']}/{r['tn']}" for e, r in results.items() if "tp" in r)
             + ".",
         ]
-    errors = [f"{e}: {r['first_error']}" for e, r in results.items() if r.get("first_error")]
+    # Only the exception's type: a message could quote the page, and this file holds no dataset text.
+    errors = [f"{e} `{r['first_error'].split(':', 1)[0]}`" for e, r in results.items() if r.get("first_error")]
     if errors:
-        lines += ["", "First error of each extractor with errors: " + "; ".join(f"`{x[:120]}`" for x in errors) + "."]
+        lines += ["", "Type of the first error, per extractor with errors: " + "; ".join(errors) + "."]
     return lines + [""]
 
 
@@ -147,6 +148,8 @@ def render(run: dict) -> str:
         f"- Command: `{run['command']}` ({limit})",
         f"- Code: {run['revision']}; classifier model: {model_line}",
         "- Versions: " + ", ".join(f"{name} {version}" for name, version in run["versions"].items()),
+        "- Peers that could not be installed (`pip install '.[bench]'`): "
+        + (", ".join(name for name, version in run["versions"].items() if version == "not installed") or "none"),
         "",
         "Every extractor gets the same decoded page as a string and no URL or language hint, and runs in its own "
         "subprocess per dataset, one at a time, numeric libraries on one thread. pages/s is wall-clock extraction "
