@@ -48,8 +48,8 @@ DEFAULT_TIMEOUT = 60.0
 CHUNK_PAGES = 8
 #: A chunk is closed early once its pages hold this many bytes, which bounds memory in flight.
 CHUNK_BYTES = 256 * 1024
-#: Chunks taken from the stream ahead of the output, per worker: the ones in the worker (pool.DEPTH)
-#: and a spare, so that one slow page does not idle the other workers while output waits in order.
+#: Chunks taken from the stream ahead of the output, per worker: the pool.DEPTH sent to the worker and as
+#: many again, so that one slow page does not idle the other workers while the output waits for it in order.
 CHUNKS_PER_WORKER = 4
 #: Seconds a worker may run past a chunk's time limit before the parent kills it. The worker's own alarm
 #: stops a slow page at its limit; this is for a page stuck in native code, which the alarm cannot reach.

@@ -1,12 +1,14 @@
 import dataclasses
 import os
+import signal
 import sys
 import threading
+import time
 
 import pytest
 from batch_pages import make_page
 
-from classifier import Label, PageResult, clean, clean_many, load_model
+from classifier import Label, PageResult, batch, clean, clean_many, load_model
 from classifier.batch import WORKER_DIED, _context
 from classifier.errors import BatchError, ModelError
 from classifier.inputs import PageRecord
@@ -14,6 +16,8 @@ from classifier.model import BlockModel
 
 #: Texts are compared with every block kept, so that they say something whatever the model labels.
 EVERY_LABEL = tuple(Label)
+#: The text that makes HangingModel hang its worker.
+HANG = "HANG-THE-WORKER"
 #: The text that makes CrashingModel kill the worker process that scores it.
 CRASH = "CRASH-THE-WORKER"
 
@@ -28,9 +32,20 @@ class CrashingModel(BlockModel):
         return super().predict_proba(blocks)
 
 
-def crashing_model() -> CrashingModel:
+@dataclasses.dataclass
+class HangingModel(BlockModel):
+    """The shipped model, except that a page containing HANG hangs where the worker's alarm cannot reach it."""
+
+    def predict_proba(self, blocks):
+        if any(HANG in block.text for block in blocks):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # as if stuck inside native code
+            time.sleep(600)
+        return super().predict_proba(blocks)
+
+
+def crashing_model(kind: type | None = None) -> BlockModel:
     model = load_model()
-    return CrashingModel(**{f.name: getattr(model, f.name) for f in dataclasses.fields(model)})
+    return (kind or CrashingModel)(**{f.name: getattr(model, f.name) for f in dataclasses.fields(model)})
 
 
 def test_many_pages_in_order_same_as_clean_on_every_job_count():
@@ -145,3 +160,13 @@ def test_workers_start_safely_beside_other_threads():
     finally:
         stop.set()
         other.join()
+
+
+def test_a_worker_stuck_past_its_deadline_is_killed_and_its_page_fails(monkeypatch):
+    monkeypatch.setattr(batch, "KILL_GRACE", 1.0)
+    pages = [make_page(n) for n in range(6)]
+    pages[2] = pages[2].replace("Councillors in", f"{HANG} Councillors in")
+    results = list(clean_many(pages, jobs=2, model=crashing_model(HangingModel), timeout=0.5, keep=EVERY_LABEL))
+    assert [r.ok for r in results] == [n != 2 for n in range(6)]
+    assert "after its time limit of 0.5 s; its worker was stopped" in results[2].error
+    assert [r.text for r in results if r.ok] == [clean(p, keep=EVERY_LABEL) for n, p in enumerate(pages) if n != 2]
