@@ -16,7 +16,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
 
 from .blocks import Block
-from .features import block_tokens, layout_features
+from .features import layout_features, page_tokens
 from .labels import LABELS, Label
 from .model import BlockModel, stage2_inputs, token_ids
 
@@ -34,7 +34,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     max_tokens: the vocabulary keeps at most this many tokens, the most frequent first.
     token_c, context_c: inverse regularisation of the two logistic regressions.
     folds: pages are split into this many groups for the out-of-fold stage-1 probabilities.
-    context_hidden: hidden units of stage 2 (0: a logistic regression; more: a one-layer perceptron).
+    context_hidden: hidden units of stage 2 (0: a logistic regression; more: one-layer perceptrons).
+    context_nets: perceptrons averaged in stage 2 (each with its own seed); averaging steadies them.
     class_weight: passed to the logistic regressions (``"balanced"`` lifts rare labels).
     max_iter: iterations of the lbfgs solver.
     n_jobs: processes for the independent stage-1 fits (joblib; None: one, -1: every core).
@@ -49,6 +50,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         context_c: float = 1.0,
         folds: int = 5,
         context_hidden: int = 32,
+        context_nets: int = 5,
         class_weight: str | None = None,
         max_iter: int = 2000,
         n_jobs: int | None = None,
@@ -60,6 +62,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.context_c = context_c
         self.folds = folds
         self.context_hidden = context_hidden
+        self.context_nets = context_nets
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.n_jobs = n_jobs
@@ -73,10 +76,10 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         if len(pages) < 2:
             raise ValueError("training needs at least two non-empty pages")
         self.classes_ = np.array([label.value for label in LABELS])
+        self.vocabulary_ = _vocabulary(pages, self.min_count, self.max_tokens)
         y = np.array([LABELS.index(Label(label)) for page in labels for label in page])
         page_of_block = np.repeat(np.arange(len(pages)), [len(p) for p in pages])
 
-        self.vocabulary_ = _vocabulary(pages, self.min_count, self.max_tokens)
         layouts = [layout_features(p) for p in pages]
         layout = np.vstack(layouts)
         self.layout_mean_ = layout.mean(axis=0)
@@ -139,42 +142,57 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         return [self.model_.predict(page) for page in pages]
 
     def _perceptron(self, x, y) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-        """Stage 2 as a one-hidden-layer ReLU perceptron: ((output weights, bias), (hidden weights, bias))."""
-        net = MLPClassifier(
-            hidden_layer_sizes=(self.context_hidden,),
-            alpha=1.0 / self.context_c,
-            max_iter=self.max_iter,
-            early_stopping=False,
-            random_state=self.random_state,
-        ).fit(x, y)
-        output = np.zeros((self.context_hidden, len(LABELS)))
-        bias = np.full(len(LABELS), -30.0)
-        if len(net.classes_) == 2:
-            output[:, net.classes_[1]] = net.coefs_[1][:, 0]
-            bias[net.classes_[0]] = 0.0
-            bias[net.classes_[1]] = net.intercepts_[1][0]
-        else:
-            output[:, net.classes_] = net.coefs_[1]
-            bias[net.classes_] = net.intercepts_[1]
-        return (output, bias), (net.coefs_[0], net.intercepts_[0])
+        """Stage 2 as ``context_nets`` one-hidden-layer ReLU perceptrons (seeds differ) whose logits are
+        averaged: one wider hidden layer with its output weights divided by the number of nets.
+
+        Returns ((output weights, bias), (hidden weights, bias)).
+        """
+        nets = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_perceptron)(x, y, self.context_hidden, 1.0 / self.context_c, self.max_iter, seed)
+            for seed in range(self.random_state, self.random_state + self.context_nets)
+        )
+        outputs, biases = zip(*(_perceptron_output(net, len(LABELS)) for net in nets))
+        hidden = (np.hstack([net.coefs_[0] for net in nets]), np.concatenate([net.intercepts_[0] for net in nets]))
+        return (np.vstack(outputs) / len(nets), np.mean(biases, axis=0)), hidden
 
     def _stage1(self, x, y) -> LogisticRegression:
         return LogisticRegression(C=self.token_c, class_weight=self.class_weight, max_iter=self.max_iter).fit(x, y)
 
 
+def _fit_perceptron(x, y, hidden: int, alpha: float, max_iter: int, seed: int) -> MLPClassifier:
+    return MLPClassifier(
+        hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=max_iter, early_stopping=False, random_state=seed
+    ).fit(x, y)
+
+
+def _perceptron_output(net: MLPClassifier, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """A fitted perceptron's (hidden units x labels) output weights and bias, absent labels scored -inf-like."""
+    output = np.zeros((net.coefs_[1].shape[0], k))
+    bias = np.full(k, -30.0)
+    if len(net.classes_) == 2:  # binary: scikit-learn keeps one output, for the second class
+        output[:, net.classes_[1]] = net.coefs_[1][:, 0]
+        bias[net.classes_[0]] = 0.0
+        bias[net.classes_[1]] = net.intercepts_[1][0]
+    else:
+        output[:, net.classes_] = net.coefs_[1]
+        bias[net.classes_] = net.intercepts_[1]
+    return output, bias
+
+
 def _vocabulary(pages: list[list[Block]], min_count: int, max_tokens: int) -> dict[str, int]:
     """Tokens seen on at least ``min_count`` pages: a name repeated within one page teaches nothing."""
-    counts = Counter(token for page in pages for token in {t for block in page for t in block_tokens(block)})
+    counts = Counter(token for page in pages for token in {t for tokens in page_tokens(page) for t in tokens})
     kept = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))[:max_tokens]
     return {token: i for i, token in enumerate(sorted(kept))}
 
 
 def _token_matrix(pages: list[list[Block]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
-    blocks = [block for page in pages for block in page]
-    ids, counts = token_ids(blocks, vocabulary)
+    per_page = [token_ids(page, vocabulary) for page in pages]
+    ids = np.concatenate([page_ids for page_ids, _ in per_page])
+    counts = np.concatenate([page_counts for _, page_counts in per_page])
     values = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts)
     indptr = np.concatenate(([0], np.cumsum(counts)))
-    return sparse.csr_matrix((values, ids, indptr), shape=(len(blocks), len(vocabulary)))
+    return sparse.csr_matrix((values, ids, indptr), shape=(len(counts), len(vocabulary)))
 
 
 def _scale(matrix: np.ndarray) -> np.ndarray:

@@ -26,6 +26,9 @@ _MARK = re.compile(r"[^\w\s]")
 #: DOM ancestors that decide a block's role on most sites; each is a flag in the layout features.
 LANDMARK_TAGS = ("nav", "header", "footer", "aside", "figure", "figcaption", "li", "table", "form", "button", "a")
 HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+#: A block of at most this many words passes its words on to the next block's tokens: run headers such as
+#: "More from The Daily", "Sponsored content" or "Das könnte Sie auch interessieren" are this short.
+HEADER_WORDS = 6
 #: Neighbours on each side whose first-stage probabilities the second stage sees.
 #: Three covers caption + duplicate + credit runs and a heading followed by two teasers.
 CONTEXT_WINDOW = 3
@@ -91,6 +94,19 @@ def block_tokens(block: Block) -> list[str]:
         tokens.update(f"a:{tag}" for tag in set(dom.path[:-1]))
         tokens.update(f"c:{word}" for word in dom.attributes)
     return list(tokens)
+
+
+def page_tokens(blocks: list[Block]) -> list[list[str]]:
+    """Each block's tokens, plus the words of the block before it when that one is a short heading-like
+    line ("More from ...", "Sponsored", "Related", "Anzeige"): what a run is, its header says."""
+    out = []
+    previous: list[str] = []
+    for block in blocks:
+        tokens = block_tokens(block)
+        out.append(tokens + previous)
+        words = _WORD.findall(_DIGIT.sub("0", block.text.lower()))
+        previous = ["<" + word for word in words] + ["<=" + " ".join(words)] if len(words) <= HEADER_WORDS else []
+    return out
 
 
 def layout_features(blocks: list[Block]) -> np.ndarray:
@@ -296,10 +312,11 @@ def _shift(values: np.ndarray, offset: int) -> np.ndarray:
     """Row i of the result is row i - offset of ``values`` (zeros past the edges), plus an edge flag."""
     n, k = values.shape
     out = np.zeros((n, k + 1))
+    inside = max(n - abs(offset), 0)  # rows whose shifted source lies within the page
     if offset > 0:
-        out[offset:, :k] = values[: n - offset]
-        out[:offset, k] = 1.0
+        out[offset : offset + inside, :k] = values[:inside]
+        out[: min(offset, n), k] = 1.0
     else:
-        out[: n + offset, :k] = values[-offset:]
-        out[n + offset :, k] = 1.0
+        out[:inside, :k] = values[-offset : -offset + inside]
+        out[inside:, k] = 1.0
     return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .blocks import Block
-from .features import block_tokens, context_features, group_mean, groups, layout_features, paragraphs
+from .features import context_features, group_mean, groups, layout_features, page_tokens, paragraphs
 from .labels import Label
 
 
@@ -69,12 +69,12 @@ def stage2_inputs(probs: np.ndarray, layout: np.ndarray, blocks: list[Block]) ->
 
 
 def token_ids(blocks: list[Block], vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Known token ids of all blocks, concatenated, and each block's count of known tokens."""
+    """Known token ids of one page's blocks, concatenated, and each block's count of known tokens."""
     ids: list[int] = []
     counts = np.zeros(len(blocks), dtype=np.int64)
     get = vocabulary.get
-    for i, block in enumerate(blocks):
-        known = [j for j in map(get, block_tokens(block)) if j is not None]
+    for i, tokens in enumerate(page_tokens(blocks)):
+        known = [j for j in map(get, tokens) if j is not None]
         ids += known
         counts[i] = len(known)
     return np.asarray(ids, dtype=np.int64), counts

@@ -53,3 +53,14 @@ def test_context_features_see_neighbours():
     # Columns 9..13: the next block's.
     assert features[0, 9:14].tolist() == [0, 1, 0, 0, 0]
     assert features[4, 9:14].tolist() == [0, 0, 0, 0, 1]
+
+
+def test_context_features_of_pages_shorter_than_the_window():
+    for n in (1, 2, 3):
+        probs = np.eye(4)[:n]
+        features = context_features(probs, np.ones(n), np.zeros(n, dtype=int), np.arange(n))
+        assert features.shape[0] == n and np.isfinite(features).all()
+        # The previous block's columns (4..8): an edge flag on the first row, row 0's probabilities on the second.
+        assert features[0, 4:9].tolist() == [0, 0, 0, 0, 1]
+        if n > 1:
+            assert features[1, 4:9].tolist() == [1, 0, 0, 0, 0]

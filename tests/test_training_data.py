@@ -37,8 +37,6 @@ def test_heldout_pages_are_not_training_pages(pages):
     heldout = load_labeled([TRAINING_DATA / "heldout"])
     # Stories must not be shared; a stock disclaimer sentence written twice is not a copied page.
     training_text = {b.text for page in pages for b in page.blocks if len(b.text) > 80}
-    shared = [
-        b.text for page in heldout for b in page.blocks if b.label is Label.EDITORIAL and b.text in training_text
-    ]
+    shared = [b.text for page in heldout for b in page.blocks if b.label is Label.EDITORIAL and b.text in training_text]
     assert len(heldout) >= 30
     assert not shared, f"held-out pages repeat training paragraphs: {shared[:3]}"
