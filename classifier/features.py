@@ -74,10 +74,16 @@ LAYOUT_FEATURES = (
 )
 
 
-def block_tokens(block: Block) -> list[str]:
-    """The symbolic features of one block (unique, unordered)."""
+def block_words(block: Block) -> list[str]:
+    """The block's lower-cased words, digits folded to 0 (one token per run of up to MAX_WORD_LENGTH)."""
+    return _WORD.findall(_DIGIT.sub("0", block.text.lower()))
+
+
+def block_tokens(block: Block, words: list[str] | None = None) -> set[str]:
+    """The symbolic features of one block (unique, unordered); ``words`` if already split."""
     text = block.text
-    words = _WORD.findall(_DIGIT.sub("0", text.lower()))
+    if words is None:
+        words = block_words(block)
     tokens = set(words)
     tokens.update(map(" ".join, zip(words, words[1:])))
     if words:
@@ -93,18 +99,19 @@ def block_tokens(block: Block) -> list[str]:
             tokens.add(f"pt:{dom.path[-2]}/{dom.tag}")
         tokens.update(f"a:{tag}" for tag in set(dom.path[:-1]))
         tokens.update(f"c:{word}" for word in dom.attributes)
-    return list(tokens)
+    return tokens
 
 
-def page_tokens(blocks: list[Block]) -> list[list[str]]:
+def page_tokens(blocks: list[Block]) -> list[set[str]]:
     """Each block's tokens, plus the words of the block before it when that one is a short heading-like
     line ("More from ...", "Sponsored", "Related", "Anzeige"): what a run is, its header says."""
     out = []
     previous: list[str] = []
     for block in blocks:
-        tokens = block_tokens(block)
-        out.append(tokens + previous)
-        words = _WORD.findall(_DIGIT.sub("0", block.text.lower()))
+        words = block_words(block)
+        tokens = block_tokens(block, words)
+        tokens.update(previous)
+        out.append(tokens)
         previous = ["<" + word for word in words] + ["<=" + " ".join(words)] if len(words) <= HEADER_WORDS else []
     return out
 

@@ -72,9 +72,10 @@ def token_ids(blocks: list[Block], vocabulary: dict[str, int]) -> tuple[np.ndarr
     """Known token ids of one page's blocks, concatenated, and each block's count of known tokens."""
     ids: list[int] = []
     counts = np.zeros(len(blocks), dtype=np.int64)
-    get = vocabulary.get
+    known_tokens = vocabulary.keys()
     for i, tokens in enumerate(page_tokens(blocks)):
-        known = [j for j in map(get, tokens) if j is not None]
+        # Set intersection runs in C; sorting makes the order (and float sums) independent of string hashing.
+        known = sorted([vocabulary[t] for t in known_tokens & tokens])
         ids += known
         counts[i] = len(known)
     return np.asarray(ids, dtype=np.int64), counts
