@@ -10,46 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
+from classifier.segment.html import BLOCK_TAGS
+
 Extract = Callable[[str], str]
 
 #: Tags after which a line break is added when readability-lxml's HTML summary is turned into text: the elements
-#: browsers render as blocks (plus br and table cells), so words of adjacent blocks are not glued together.
-_BLOCK_TAGS = [
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "td",
-    "th",
-    "tr",
-    "ul",
-    "br",
-]
+#: our segmenter treats as blocks, plus br, so words of adjacent blocks are not glued together.
+_BLOCK_TAGS = sorted(BLOCK_TAGS | {"br"})
 
 
 def _ours(model_path: str | None) -> Extract:
