@@ -51,21 +51,26 @@ class BlockModel:
         if not blocks:
             return np.zeros((0, len(self.labels)))
         logits, layout = self.stage1_scores(blocks)
-        stage2 = stage2_inputs(softmax(logits), layout, blocks)
+        paragraph_ids = paragraphs(blocks)
+        stage2 = stage2_inputs(softmax(logits), layout, blocks, paragraph_ids)
         stage2 = (stage2 - self.context_mean) / self.context_scale
         if self.hidden_weights.size:
             stage2 = np.maximum(stage2 @ self.hidden_weights + self.hidden_intercept, 0.0)
         # Revise: the lines of one hard-wrapped paragraph share its label.
-        return group_mean(softmax(stage2 @ self.context_weights + self.context_intercept), paragraphs(blocks))
+        return group_mean(softmax(stage2 @ self.context_weights + self.context_intercept), paragraph_ids)
 
     def predict(self, blocks: list[Block]) -> list[Label]:
         """The most probable label of each block of one page."""
         return [self.labels[i] for i in self.predict_proba(blocks).argmax(axis=1)]
 
 
-def stage2_inputs(probs: np.ndarray, layout: np.ndarray, blocks: list[Block]) -> np.ndarray:
+def stage2_inputs(
+    probs: np.ndarray, layout: np.ndarray, blocks: list[Block], paragraph_ids: np.ndarray | None = None
+) -> np.ndarray:
     """The second stage's input rows: page context of the stage-1 probabilities, and the layout."""
-    return np.hstack((context_features(probs, layout[:, 0], groups(blocks), paragraphs(blocks)), layout))
+    if paragraph_ids is None:
+        paragraph_ids = paragraphs(blocks)
+    return np.hstack((context_features(probs, layout[:, 0], groups(blocks), paragraph_ids), layout))
 
 
 def token_ids(blocks: list[Block], vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
