@@ -165,20 +165,6 @@ def _fit_perceptron(x, y, hidden: int, alpha: float, max_iter: int, seed: int) -
     ).fit(x, y)
 
 
-def _perceptron_output(net: MLPClassifier, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """A fitted perceptron's (hidden units x labels) output weights and bias, absent labels scored -inf-like."""
-    output = np.zeros((net.coefs_[1].shape[0], k))
-    bias = np.full(k, -30.0)
-    if len(net.classes_) == 2:  # binary: scikit-learn keeps one output, for the second class
-        output[:, net.classes_[1]] = net.coefs_[1][:, 0]
-        bias[net.classes_[0]] = 0.0
-        bias[net.classes_[1]] = net.intercepts_[1][0]
-    else:
-        output[:, net.classes_] = net.coefs_[1]
-        bias[net.classes_] = net.intercepts_[1]
-    return output, bias
-
-
 def _vocabulary(pages: list[list[Block]], min_count: int, max_tokens: int) -> dict[str, int]:
     """Tokens seen on at least ``min_count`` pages: a name repeated within one page teaches nothing."""
     counts = Counter(token for page in pages for token in {t for tokens in page_tokens(page) for t in tokens})
@@ -209,15 +195,29 @@ def _class_map(y: np.ndarray) -> np.ndarray:
 
 
 def _full_coef(model: LogisticRegression, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(features x labels) weights and (labels,) intercept, with absent labels scored -inf-like."""
-    coef = np.zeros((model.coef_.shape[1], k))
+    """A logistic regression's (features x labels) weights and (labels,) intercept over all k labels."""
+    return _over_all_labels(model.coef_.T, model.intercept_, model.classes_, k)
+
+
+def _perceptron_output(net: MLPClassifier, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """A fitted perceptron's (hidden units x labels) output weights and bias over all k labels."""
+    return _over_all_labels(net.coefs_[1], net.intercepts_[1], net.classes_, k)
+
+
+def _over_all_labels(
+    weights: np.ndarray, bias: np.ndarray, classes: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Spread (inputs x present classes) weights onto all k labels; absent labels get ~0 probability.
+
+    With two classes scikit-learn keeps a single column, for the second class.
+    """
+    out = np.zeros((weights.shape[0], k))
     intercept = np.full(k, -30.0)  # a label never seen in training gets ~0 probability
-    classes = model.classes_
-    if len(classes) == 2:  # binary: scikit-learn keeps one row, for the second class
-        coef[:, classes[1]] = model.coef_[0]
+    if len(classes) == 2:
+        out[:, classes[1]] = weights[:, 0]
         intercept[classes[0]] = 0.0
-        intercept[classes[1]] = model.intercept_[0]
+        intercept[classes[1]] = bias[0]
     else:
-        coef[:, classes] = model.coef_.T
-        intercept[classes] = model.intercept_
-    return coef, intercept
+        out[:, classes] = weights
+        intercept[classes] = bias
+    return out, intercept
