@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from classifier.datasets.records import is_validation
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The shared data folder next to the checkout (shared/data/README.md describes it).
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -27,6 +29,9 @@ class Dataset:
     #: shares), "bow" (bag-of-words F1 against gold_text)
     protocol: str
     title: str
+    #: Only the pages of the dev file that no model of ours trains on (classifier.datasets.records.is_validation):
+    #: WCXB's dev file is mostly trained on, its validation slice is not.
+    validation_only: bool = False
 
 
 DATASETS: dict[str, Dataset] = {
@@ -34,7 +39,7 @@ DATASETS: dict[str, Dataset] = {
     for d in (
         Dataset("scrapinghub", "scrapinghub.eval.jsonl.gz", "scrapinghub", "ScrapingHub article-extraction-benchmark"),
         Dataset("trafilatura", "trafilatura-eval.eval.jsonl.gz", "snippets", "trafilatura evaluation set"),
-        Dataset("wcxb", "wcxb.dev.jsonl.gz", "wcxb", "WCXB dev"),
+        Dataset("wcxb", "wcxb.dev.jsonl.gz", "wcxb", "WCXB dev, validation slice (20 %)", validation_only=True),
         Dataset("l3s-gn1", "l3s-gn1.dev.jsonl.gz", "bow", "L3S-GN1 dev"),
         Dataset("googletrends", "googletrends-2017.dev.jsonl.gz", "bow", "GoogleTrends-2017 dev"),
         Dataset("cleaneval", "cleaneval.dev.jsonl.gz", "bow", "CleanEval dev"),
@@ -56,15 +61,16 @@ def page_html(dataset: Dataset, record: dict) -> str:
     return html
 
 
-def _records(path: Path) -> Iterator[dict]:
+def _records(dataset: Dataset, path: Path) -> Iterator[dict]:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
-            yield json.loads(line)
+            record = json.loads(line)
+            if not dataset.validation_only or is_validation(record["dataset"], record["split"], str(record["id"])):
+                yield record
 
 
-def count_pages(path: Path) -> int:
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return sum(1 for _ in handle)
+def count_pages(dataset: Dataset, path: Path) -> int:
+    return sum(1 for _ in _records(dataset, path))
 
 
 def chosen_indices(total: int, limit: int | None) -> set[int]:
@@ -77,7 +83,7 @@ def chosen_indices(total: int, limit: int | None) -> set[int]:
 def pages(dataset: Dataset, data_dir: Path, limit: int | None = None) -> Iterator[dict]:
     """The run's records of a dataset, in file order, one at a time."""
     path = data_dir / dataset.file
-    keep = chosen_indices(count_pages(path), limit)
-    for index, record in enumerate(_records(path)):
+    keep = chosen_indices(count_pages(dataset, path), limit)
+    for index, record in enumerate(_records(dataset, path)):
         if index in keep:
             yield record

@@ -205,6 +205,8 @@ def train(data, output, cv, seed, heldout, jobs) -> None:
     for name in ("cross_validation", "heldout"):
         if name in model.card:
             click.echo(f"{name.replace('_', ' ')}:\n{_format_report(model.card[name])}")
+    for path, report in model.card.get("heldout_by_path", {}).items():
+        click.echo(f"heldout {path}:\n{_format_report(report)}")
 
 
 @main.command()

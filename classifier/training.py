@@ -216,10 +216,13 @@ def train(
     }
     if cv > 1:
         card["cross_validation"] = cross_validate(pages, folds=cv, **params)
+    heldout = list(heldout)
     heldout_files = labeled_files(heldout)
     if heldout_files:
         card["heldout"] = evaluate(model, load_labeled(heldout_files))
         card["heldout"]["files"] = len(heldout_files)
+    if len(heldout) > 1:  # each set apart too: written pages and real pages tell different stories
+        card["heldout_by_path"] = {str(path): evaluate(model, load_labeled([path])) for path in heldout}
     model.card.update(card)
     if output is not None:
         save_model(model, output)

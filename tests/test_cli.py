@@ -80,6 +80,25 @@ def test_train_evaluate_and_annotate_round_trip(runner, small_training_files, tm
     assert (model_dir / "model.npz").is_file() and (model_dir / "model.json").is_file()
     assert "heldout:" in result.output and "macro-F1" in result.output
     assert json.loads((model_dir / "model.json").read_text())["heldout"]["files"] == 1
+    two = run(
+        runner,
+        "train",
+        *small_training_files[:6],
+        "-o",
+        tmp_path / "m2",
+        "--cv",
+        "0",
+        "--heldout",
+        small_training_files[6],
+        "--heldout",
+        small_training_files[7],
+    )
+    by_path = json.loads((tmp_path / "m2" / "model.json").read_text())["heldout_by_path"]
+    assert (
+        sorted(by_path) == sorted(map(str, small_training_files[6:8]))
+        and by_path[str(small_training_files[7])]["pages"] == 1
+    )
+    assert f"heldout {small_training_files[6]}:" in two.output
     report = run(runner, "evaluate", *small_training_files[:6], "--model", model_dir, "--json")
     assert report.exit_code == 0
     assert json.loads(report.output)["blocks"] > 50

@@ -19,7 +19,14 @@ from classifier.datasets.align import Reference, align, match_tokens, tokens
 from classifier.datasets.dom import page_blocks, parse_html
 from classifier.datasets.easylist import SponsoredSelectors, parse_selector
 from classifier.datasets.export import text_dump
-from classifier.datasets.records import PAGE_FILES, HeldOutGuard, read_records
+from classifier.datasets.records import (
+    PAGE_FILES,
+    WCXB_VALIDATION_SHARE,
+    HeldOutGuard,
+    is_validation,
+    page_fraction,
+    read_records,
+)
 from classifier.datasets.rules import is_byline_or_date, is_credit
 from classifier.errors import DataFormatError, HeldOutError
 from classifier.labels import Label
@@ -380,7 +387,7 @@ def test_export_labels_ads_and_easylist_matches(data_dir, tmp_path, monkeypatch)
     )
     _write_gz(data_dir / "dragnet.train.jsonl.gz", [record])
     export(data_dir, tmp_path / "out", datasets=["dragnet"])
-    (page,) = read_labeled_jsonl(tmp_path / "out" / "dragnet.train.html.jsonl.gz")
+    (page,) = read_labeled_jsonl(tmp_path / "out" / "train" / "dragnet.train.html.jsonl.gz")
     labels = {block.text: block.label for block in page.blocks}
     assert labels["Cheap flights to the island with Gullwing Air"] is S
     assert labels["Brightwell Mattress: the sleep upgrade everyone in Wexmoor is talking about"] is S
@@ -400,7 +407,9 @@ def test_export_writes_html_and_text_mirror_that_training_reads(data_dir, tmp_pa
     for summary in summaries:
         if not summary.pages_read:
             continue
-        stem = out / f"{summary.dataset}.{summary.split}"
+        (html_file,) = out.glob(f"*/{summary.dataset}.{summary.split}.html.jsonl.gz")
+        stem = str(html_file).removesuffix(".html.jsonl.gz")
+        assert html_file.parent.name == ("validation" if summary.validation_pages else "train")
         (html_page,) = read_labeled_jsonl(f"{stem}.html.jsonl.gz")
         (text_page,) = read_labeled_jsonl(f"{stem}.text.jsonl.gz")
         assert html_page.format == "html" and text_page.format == "text"
@@ -454,7 +463,25 @@ def test_cli_export(data_dir, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "wcxb.dev: 1/1 pages" in result.output
-    assert (out / "wcxb.dev.html.jsonl.gz").is_file() and not (out / "dragnet.train.html.jsonl.gz").exists()
+    assert list(out.glob("*/wcxb.dev.html.jsonl.gz")) and not list(out.glob("*/dragnet.train.html.jsonl.gz"))
+
+
+def test_validation_pages_are_dev_pages_and_a_stable_wcxb_slice():
+    assert is_validation("l3s-gn1", "dev", "gn1_x") and not is_validation("l3s-gn1", "train", "gn1_x")
+    assert not is_validation("dragnet", "train", "R1")
+    slice_ = [is_validation("wcxb", "dev", str(n)) for n in range(4000)]
+    assert abs(sum(slice_) / len(slice_) - WCXB_VALIDATION_SHARE) < 0.02
+    assert slice_ == [is_validation("wcxb", "dev", str(n)) for n in range(4000)]  # the same every time
+    assert page_fraction("a") == page_fraction("a") != page_fraction("b")
+
+
+def test_export_sample_keeps_validation_pages_and_drops_training_pages(data_dir, tmp_path):
+    summaries = export(data_dir, tmp_path / "none", ads=False, sample=0.0)
+    expected = int(is_validation("wcxb", "dev", wcxb_record()["id"]))
+    assert sum(s.pages_read for s in summaries) == expected  # only validation pages are read
+    assert not list((tmp_path / "none" / "train").iterdir())
+    summaries = export(data_dir, tmp_path / "all", ads=False, sample=1.0)
+    assert sum(s.pages_read for s in summaries) == 5
 
 
 def test_cli_missing_data_folder_is_one_line_error(tmp_path):

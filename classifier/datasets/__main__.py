@@ -38,26 +38,46 @@ def main() -> None:
 )
 @click.option("--dataset", "datasets", multiple=True, type=click.Choice(_DATASETS), help="Repeatable [default: all].")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many pages per file (for a quick look).")
+@click.option(
+    "--sample",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0),
+    help="Share of the training pages to keep (seeded by page id); validation pages are all kept.",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed of the ad insertions and text layouts.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--no-ads", is_flag=True, help="Do not insert ConPro ads.")
 @click.option("--no-easylist", is_flag=True, help="Do not label EasyList matches sponsored.")
-def export_command(data, output, splits, datasets, limit, seed, jobs, no_ads, no_easylist) -> None:
-    """Write every training page as labeled JSON Lines (HTML and its text dump) into OUTPUT, outside the repo.
+def export_command(data, output, splits, datasets, limit, sample, seed, jobs, no_ads, no_easylist) -> None:
+    """Write every training page as labeled JSON Lines (HTML and its text dump) into OUTPUT, outside the repo:
+    OUTPUT/train/ to train on, OUTPUT/validation/ (dev splits, a WCXB slice) to measure on.
 
     Example: python -m classifier.datasets export --data ../shared/data -o /tmp/pages -j 2
 
-    Then: classifier train training_data/text training_data/html /tmp/pages -o models/mine
+    Then: classifier train training_data/text training_data/html /tmp/pages/train -o models/mine
     """
     try:
         summaries = export(
-            data, output, seed, splits or ("train", "dev"), datasets or None, limit, jobs, not no_ads, not no_easylist
+            data,
+            output,
+            seed,
+            splits or ("train", "dev"),
+            datasets or None,
+            limit,
+            jobs,
+            not no_ads,
+            not no_easylist,
+            sample,
         )
     except ClassifierError as exc:
         raise click.ClickException(str(exc)) from None
     for s in summaries:
         counts = ", ".join(f"{label.value} {s.labels[label.value]}" for label in LABELS)
-        click.echo(f"{s.dataset}.{s.split}: {s.pages_exported}/{s.pages_read} pages ({counts}); {len(s.errors)} errors")
+        click.echo(
+            f"{s.dataset}.{s.split}: {s.pages_exported}/{s.pages_read} pages, {s.validation_pages} for validation "
+            f"({counts}); {len(s.errors)} errors"
+        )
     click.echo(f"wrote {output} (summary.json has the figures and the errors)")
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TextIO
 
 from ..errors import DataFormatError, OutputError
 from ..labels import LABELS, Label
@@ -30,7 +31,16 @@ from .ads import Ad, insert_ads, load_ads
 from .converters import ConvertedPage, PageStats, convert_record
 from .dom import ancestors_or_self, check_same_blocks, page_blocks, serialise, tag_of
 from .easylist import SponsoredSelectors
-from .records import CONPRO_FILE, EASYLIST_SELECTORS_FILE, PAGE_FILES, DatasetFile, HeldOutGuard, read_records
+from .records import (
+    CONPRO_FILE,
+    EASYLIST_SELECTORS_FILE,
+    PAGE_FILES,
+    DatasetFile,
+    HeldOutGuard,
+    is_validation,
+    page_fraction,
+    read_records,
+)
 from .rules import is_ad_marker
 
 #: A page whose blocks align to less than this share of its editorial gold text is dropped: its alignment failed
@@ -48,6 +58,10 @@ TEXT_LAYOUTS = ("blank lines", "blank lines", "compact")
 _ITEM_TAGS = frozenset({"li", "dt", "dd", "td", "th", "option", "tr"})
 #: Default output folder (outside the repository).
 DEFAULT_OUTPUT = Path("/tmp/classifier-datasets")
+#: Subfolders of the output: the pages to train on, and the validation pages (dev splits and the WCXB validation
+#: slice, records.is_validation) that are never trained on and measure the model.
+TRAIN_FOLDER = "train"
+VALIDATION_FOLDER = "validation"
 
 
 @dataclass
@@ -72,6 +86,11 @@ class ExportedPage:
     easylist_blocks: int = 0
     easylist_skipped: int = 0
     ads: Counter = field(default_factory=Counter)
+
+    @property
+    def page_id(self) -> str:
+        """The dataset's own id of the page."""
+        return self.html_record["id"].split("/", 1)[1]
 
 
 @dataclass
@@ -98,6 +117,7 @@ class FileSummary:
     easylist_blocks: int = 0
     easylist_skipped: int = 0
     ads: Counter = field(default_factory=Counter)
+    validation_pages: int = 0
 
     def add(self, page: ExportedPage) -> None:
         self.pages_exported += 1
@@ -124,6 +144,7 @@ class FileSummary:
             "split": self.split,
             "pages_read": self.pages_read,
             "pages_exported": self.pages_exported,
+            "validation_pages": self.validation_pages,
             "pages_dropped_alignment_failed": self.dropped,
             "pages_with_errors": len(self.errors),
             "gold_aligned": _share(self.aligned_tokens, self.gold_tokens),
@@ -298,12 +319,23 @@ def convert_file(
     guard: HeldOutGuard,
     limit: int | None = None,
     jobs: int = 1,
+    sample: float = 1.0,
 ) -> Iterator[tuple[str, ExportedPage | str, PageStats | None]]:
-    """Convert the pages of one dataset file, in file order; every record passes the held-out guard first."""
+    """Convert the pages of one dataset file, in file order; every record passes the held-out guard first.
+
+    ``sample`` < 1 keeps that share of the training pages (a seeded choice by page id); validation pages are
+    always kept."""
     path = Path(data) / file.name
     if not path.is_file():
         raise DataFormatError(f"{path}: no such file")
-    tasks = ((record, f"{path.name}, page {record.get('id')}") for record in read_records(path, guard))
+    records = (
+        record
+        for record in read_records(path, guard)
+        if sample >= 1.0
+        or is_validation(file.dataset, file.split, str(record.get("id")))
+        or page_fraction(f"sample:{resources.seed}:{file.dataset}/{record.get('id')}") < sample
+    )
+    tasks = ((record, f"{path.name}, page {record.get('id')}") for record in records)
     if limit is not None:
         tasks = islice(tasks, limit)
     if jobs <= 1:
@@ -325,9 +357,12 @@ def export(
     jobs: int = 1,
     ads: bool = True,
     easylist: bool = True,
+    sample: float = 1.0,
 ) -> list[FileSummary]:
-    """Convert every training file of ``data`` into ``output``/<dataset>.<split>.{html,text}.jsonl.gz and
-    ``output``/summary.json; returns the figures per file."""
+    """Convert every training file of ``data`` into ``output``/train/ and ``output``/validation/ (records.is_validation
+    decides), as <dataset>.<split>.{html,text}.jsonl.gz, and ``output``/summary.json; returns the figures per file.
+
+    ``sample`` < 1 keeps that share of the training pages (seeded by page id; validation pages are all kept)."""
     start = time.perf_counter()
     data, output = Path(data), Path(output)
     _refuse_repository(output)
@@ -336,7 +371,8 @@ def export(
     wanted = set(datasets) if datasets is not None else None
     files = [f for f in PAGE_FILES if f.split in set(splits) and (wanted is None or f.dataset in wanted)]
     try:
-        output.mkdir(parents=True, exist_ok=True)
+        for folder in (TRAIN_FOLDER, VALIDATION_FOLDER):
+            (output / folder).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{output}: cannot create the output folder ({exc.strerror})") from None
     summaries = []
@@ -346,13 +382,10 @@ def export(
         if not (data / file.name).is_file():
             summary.errors.append(f"{data / file.name}: no such file")
             continue
-        stem = output / f"{file.dataset}.{file.split}"
+        name = f"{file.dataset}.{file.split}"
         try:
-            with (
-                gzip.open(f"{stem}.html.jsonl.gz", "wt", encoding="utf-8") as html_out,
-                gzip.open(f"{stem}.text.jsonl.gz", "wt", encoding="utf-8") as text_out,
-            ):
-                for status, result, stats in convert_file(data, file, resources, guard, limit, jobs):
+            with _Writers(output, name) as writers:
+                for status, result, stats in convert_file(data, file, resources, guard, limit, jobs, sample):
                     summary.pages_read += 1
                     if stats is not None:
                         summary.add_alignment(stats)
@@ -362,17 +395,18 @@ def export(
                         summary.dropped += 1
                     else:
                         assert isinstance(result, ExportedPage)
-                        html_out.write(json.dumps(result.html_record, ensure_ascii=False) + "\n")
-                        text_out.write(json.dumps(result.text_record, ensure_ascii=False) + "\n")
+                        writers.write(result, is_validation(file.dataset, file.split, result.page_id))
                         summary.add(result)
+                summary.validation_pages = writers.validation_pages
         except OSError as exc:
-            raise OutputError(f"{stem}: cannot write the export ({exc.strerror or exc})") from None
+            raise OutputError(f"{output / name}: cannot write the export ({exc.strerror or exc})") from None
     report = {
         "data": str(data),
         "seed": seed,
+        "sample": sample,
         "seconds": round(time.perf_counter() - start, 1),
         "jobs": jobs,
-        "bytes": sum(p.stat().st_size for p in output.glob("*.jsonl.gz")),
+        "bytes": sum(p.stat().st_size for p in output.glob("*/*.jsonl.gz")),
         "easylist_rules": {
             "used": resources.selectors.size if resources.selectors else 0,
             "skipped": resources.selectors.skipped if resources.selectors else 0,
@@ -382,6 +416,31 @@ def export(
     }
     (output / "summary.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return summaries
+
+
+class _Writers:
+    """The gzip files of one dataset file, opened on first use: train/ and validation/, HTML and text each."""
+
+    def __init__(self, output: Path, name: str) -> None:
+        self.output, self.name = output, name
+        self.handles: dict[tuple[str, str], TextIO] = {}
+        self.validation_pages = 0
+
+    def write(self, page: ExportedPage, validation: bool) -> None:
+        folder = VALIDATION_FOLDER if validation else TRAIN_FOLDER
+        self.validation_pages += validation
+        for kind, record in (("html", page.html_record), ("text", page.text_record)):
+            if (folder, kind) not in self.handles:
+                path = self.output / folder / f"{self.name}.{kind}.jsonl.gz"
+                self.handles[folder, kind] = gzip.open(path, "wt", encoding="utf-8")
+            self.handles[folder, kind].write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def __enter__(self) -> _Writers:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for handle in self.handles.values():
+            handle.close()
 
 
 def _refuse_repository(output: Path) -> None:
