@@ -5,12 +5,14 @@ Imported only to train: scoring uses model.BlockModel and numpy alone.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 
 import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
@@ -158,13 +160,17 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         return (np.vstack(outputs) / len(nets), np.mean(biases, axis=0)), hidden
 
     def _stage1(self, x, y) -> LogisticRegression:
-        return LogisticRegression(C=self.token_c, class_weight=self.class_weight, max_iter=self.max_iter).fit(x, y)
+        with warnings.catch_warnings():  # stopping at max_iter is by design (see max_iter above)
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return LogisticRegression(C=self.token_c, class_weight=self.class_weight, max_iter=self.max_iter).fit(x, y)
 
 
 def _fit_perceptron(x, y, hidden: int, alpha: float, max_iter: int, seed: int) -> MLPClassifier:
-    return MLPClassifier(
-        hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=max_iter, early_stopping=False, random_state=seed
-    ).fit(x, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return MLPClassifier(
+            hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=max_iter, early_stopping=False, random_state=seed
+        ).fit(x, y)
 
 
 def _vocabulary(pages: list[list[Block]], min_count: int, max_tokens: int) -> dict[str, int]:

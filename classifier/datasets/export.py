@@ -19,6 +19,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
@@ -425,6 +426,7 @@ class _Writers:
         self.output, self.name = output, name
         self.handles: dict[tuple[str, str], TextIO] = {}
         self.validation_pages = 0
+        self.files = ExitStack()
 
     def write(self, page: ExportedPage, validation: bool) -> None:
         folder = VALIDATION_FOLDER if validation else TRAIN_FOLDER
@@ -432,15 +434,14 @@ class _Writers:
         for kind, record in (("html", page.html_record), ("text", page.text_record)):
             if (folder, kind) not in self.handles:
                 path = self.output / folder / f"{self.name}.{kind}.jsonl.gz"
-                self.handles[folder, kind] = gzip.open(path, "wt", encoding="utf-8")
+                self.handles[folder, kind] = self.files.enter_context(gzip.open(path, "wt", encoding="utf-8"))  # noqa: SIM115 (closed by the ExitStack)
             self.handles[folder, kind].write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def __enter__(self) -> _Writers:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        for handle in self.handles.values():
-            handle.close()
+        self.files.close()
 
 
 def _refuse_repository(output: Path) -> None:
