@@ -184,6 +184,23 @@ def classify(pages, as_json, output, input_format, model_path, **batch) -> None:
         click.echo(f"{block.label.value:<10} {block.probabilities[block.label]:.2f}  {block.text}")
 
 
+def _parse_weights(ctx, param, values: tuple[str, ...]) -> dict[str, float]:
+    """``PATH=W`` options as {path: weight}."""
+    weights = {}
+    for value in values:
+        path, _, number = value.rpartition("=")
+        try:
+            weight = float(number)
+        except ValueError:
+            weight = 0.0
+        if not path or not weight > 0:
+            raise click.BadParameter(f"{value!r}: expected PATH=W with a positive number W")
+        if not Path(path).exists():
+            raise click.BadParameter(f"{path}: no such file or folder")
+        weights[path] = weight
+    return weights
+
+
 @main.command()
 @click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Model directory to write.")
@@ -192,15 +209,25 @@ def classify(pages, as_json, output, input_format, model_path, **batch) -> None:
 @click.option(
     "--heldout", multiple=True, type=click.Path(exists=True), help="Labeled pages to score the model on (repeatable)."
 )
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    metavar="PATH=W",
+    callback=_parse_weights,
+    help="Weigh the pages under PATH W times (repeatable; default 1).",
+)
 @click.option("-j", "--jobs", default=-1, show_default=True, help="Processes for training (-1: every core).")
-def train(data, output, cv, seed, heldout, jobs) -> None:
+def train(data, output, cv, seed, heldout, weights, jobs) -> None:
     """Train a model on labeled pages (files or folders) and write it with its card.
 
     Example: classifier train training_data/text training_data/html -o models/mine --heldout training_data/heldout
+
+    Example: classifier train my_pages/ training_data/ -o models/mine --weight my_pages/=3
     """
     from .training import train as train_model
 
-    model = _run(train_model, data, output, cv=cv, heldout=heldout, random_state=seed, n_jobs=jobs)
+    model = _run(train_model, data, output, cv=cv, heldout=heldout, weights=weights, random_state=seed, n_jobs=jobs)
     click.echo(f"wrote {output}: {model.card['training_pages']} pages, {len(model.vocabulary)} tokens")
     for name in ("cross_validation", "heldout"):
         if name in model.card:

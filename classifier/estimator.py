@@ -72,17 +72,26 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, pages: list[list[Block]], labels: list[list[Label]]) -> BlockClassifier:
+    def fit(
+        self, pages: list[list[Block]], labels: list[list[Label]], sample_weight: list[float] | None = None
+    ) -> BlockClassifier:
+        """Fit on pages and their labels; ``sample_weight`` (one per page) weighs every block of a page."""
         if len(pages) != len(labels) or any(len(p) != len(y) for p, y in zip(pages, labels)):
             raise ValueError("every page needs exactly one label per block")
-        pages = [p for p in pages if p]
-        labels = [y for y in labels if y]
+        if sample_weight is None:
+            sample_weight = [1.0] * len(pages)
+        if len(sample_weight) != len(pages) or min(sample_weight, default=1.0) <= 0:
+            raise ValueError("sample_weight needs one positive weight per page")
+        kept = [i for i, page in enumerate(pages) if page]
+        pages, labels = [pages[i] for i in kept], [labels[i] for i in kept]
         if len(pages) < 2:
             raise ValueError("training needs at least two non-empty pages")
         self.classes_ = np.array([label.value for label in LABELS])
         self.vocabulary_ = _vocabulary(pages, self.min_count, self.max_tokens)
         y = np.array([LABELS.index(Label(label)) for page in labels for label in page])
         page_of_block = np.repeat(np.arange(len(pages)), [len(p) for p in pages])
+        weight = np.repeat(np.asarray([sample_weight[i] for i in kept], dtype=float), [len(p) for p in pages])
+        weight /= weight.mean()  # the regularisation keeps its meaning whatever the scale of the weights
 
         layouts = [layout_features(p) for p in pages]
         layout = np.vstack(layouts)
@@ -99,8 +108,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         splits = list(
             GroupKFold(n_splits=n_folds, shuffle=True, random_state=self.random_state).split(x1, y, page_of_block)
         )
-        jobs = [(x1[train], y[train]) for train, _ in splits] + [(x1, y)]
-        fits = Parallel(n_jobs=self.n_jobs)(delayed(self._stage1)(x, labels) for x, labels in jobs)
+        jobs = [(x1[train], y[train], weight[train]) for train, _ in splits] + [(x1, y, weight)]
+        fits = Parallel(n_jobs=self.n_jobs)(delayed(self._stage1)(x, labels, w) for x, labels, w in jobs)
         for (train, test), fold_model in zip(splits, fits):
             oof[test] = fold_model.predict_proba(x1[test]) @ _class_map(y[train])
         stage1 = fits[-1]
@@ -114,10 +123,10 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         x2 = (x2 - self.context_mean_) / self.context_scale_
         hidden: tuple[np.ndarray, np.ndarray] = (np.zeros((x2.shape[1], 0)), np.zeros(0))
         if self.context_hidden:
-            weights2, hidden = self._perceptron(x2, y)
+            weights2, hidden = self._perceptron(x2, y, weight)
         else:
             stage2 = LogisticRegression(C=self.context_c, class_weight=self.class_weight, max_iter=self.max_iter)
-            weights2 = _full_coef(stage2.fit(x2, y), len(LABELS))
+            weights2 = _full_coef(stage2.fit(x2, y, sample_weight=weight), len(LABELS))
 
         n_tokens = len(self.vocabulary_)
         weights1 = _full_coef(stage1, len(LABELS))
@@ -145,32 +154,33 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, pages: list[list[Block]]) -> list[list[Label]]:
         return [self.model_.predict(page) for page in pages]
 
-    def _perceptron(self, x, y) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    def _perceptron(self, x, y, weight) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
         """Stage 2 as ``context_nets`` one-hidden-layer ReLU perceptrons (seeds differ) whose logits are
         averaged: one wider hidden layer with its output weights divided by the number of nets.
 
         Returns ((output weights, bias), (hidden weights, bias)).
         """
         nets = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_perceptron)(x, y, self.context_hidden, 1.0 / self.context_c, self.max_iter, seed)
+            delayed(_fit_perceptron)(x, y, weight, self.context_hidden, 1.0 / self.context_c, self.max_iter, seed)
             for seed in range(self.random_state, self.random_state + self.context_nets)
         )
         outputs, biases = zip(*(_perceptron_output(net, len(LABELS)) for net in nets))
         hidden = (np.hstack([net.coefs_[0] for net in nets]), np.concatenate([net.intercepts_[0] for net in nets]))
         return (np.vstack(outputs) / len(nets), np.mean(biases, axis=0)), hidden
 
-    def _stage1(self, x, y) -> LogisticRegression:
+    def _stage1(self, x, y, weight) -> LogisticRegression:
         with warnings.catch_warnings():  # stopping at max_iter is by design (see max_iter above)
             warnings.simplefilter("ignore", ConvergenceWarning)
-            return LogisticRegression(C=self.token_c, class_weight=self.class_weight, max_iter=self.max_iter).fit(x, y)
+            model = LogisticRegression(C=self.token_c, class_weight=self.class_weight, max_iter=self.max_iter)
+            return model.fit(x, y, sample_weight=weight)
 
 
-def _fit_perceptron(x, y, hidden: int, alpha: float, max_iter: int, seed: int) -> MLPClassifier:
+def _fit_perceptron(x, y, weight, hidden: int, alpha: float, max_iter: int, seed: int) -> MLPClassifier:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return MLPClassifier(
             hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=max_iter, early_stopping=False, random_state=seed
-        ).fit(x, y)
+        ).fit(x, y, sample_weight=weight)
 
 
 def _vocabulary(pages: list[list[Block]], min_count: int, max_tokens: int) -> dict[str, int]:

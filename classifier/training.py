@@ -193,18 +193,25 @@ def train(
     output: str | Path | None = None,
     cv: int = 5,
     heldout: Iterable[str | Path] = (),
+    weights: dict[str, float] | None = None,
     **params,
 ) -> BlockModel:
     """Fit a model on the labeled pages in ``paths``; with ``output``, save it and its card there.
 
+    ``weights`` maps a file or folder to the weight of every page in it (default 1; the innermost path counts).
     ``cv`` folds of cross-validation and an evaluation on ``heldout`` pages go into the card.
     """
     from .estimator import BlockClassifier  # scikit-learn is imported only to train
     from .persist import save_model
 
     files = labeled_files(paths)
-    pages = load_labeled(files)
-    estimator = BlockClassifier(**params).fit([p.blocks for p in pages], [p.labels for p in pages])
+    pages: list[LabeledPage] = []
+    page_weights: list[float] = []
+    for file in files:
+        found = load_labeled([file])
+        pages.extend(found)
+        page_weights.extend([path_weight(file, weights or {})] * len(found))
+    estimator = BlockClassifier(**params).fit([p.blocks for p in pages], [p.labels for p in pages], page_weights)
     model = estimator.model_
     card = {
         "trained": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -212,6 +219,7 @@ def train(
         "training_pages": len(pages),
         "training_blocks": {label.value: sum(b.label == label for p in pages for b in p.blocks) for label in LABELS},
         "vocabulary_size": len(model.vocabulary),
+        "weights": {str(path): weight for path, weight in (weights or {}).items()},
         "versions": _versions(),
     }
     if cv > 1:
@@ -227,6 +235,17 @@ def train(
     if output is not None:
         save_model(model, output)
     return model
+
+
+def path_weight(file: Path, weights: dict[str, float]) -> float:
+    """The weight of the pages of ``file``: that of the innermost path of ``weights`` holding it, else 1."""
+    file = file.resolve()
+    best, weight = -1, 1.0
+    for path, value in weights.items():
+        folder = Path(path).resolve()
+        if (file == folder or folder in file.parents) and len(folder.parts) > best:
+            best, weight = len(folder.parts), value
+    return weight
 
 
 def cross_validate(pages: list[LabeledPage], folds: int = 5, **params) -> dict:

@@ -156,3 +156,9 @@ def test_bad_training_data_is_named(runner, tmp_path):
     result = runner.invoke(main, ["train", str(data), "-o", str(tmp_path / "m")])
     assert result.exit_code != 0
     assert "bad.txt, line 2" in result.output and "bogus" in result.output
+
+
+def test_train_weight_option_is_checked(runner, small_training_files, tmp_path):
+    for bad in ("nonumber", f"{small_training_files[0]}=0", f"{tmp_path / 'absent'}=2"):
+        result = run(runner, "train", str(small_training_files[0]), "-o", tmp_path / "m", "--weight", bad)
+        assert result.exit_code == 2 and "--weight" in result.output and "Traceback" not in result.output

@@ -89,3 +89,35 @@ def test_pickled_arrays_are_never_loaded(small_model, tmp_path):
     assert "intercept.npy" in names
     with pytest.raises(ModelError, match="unreadable"):
         load_model(tmp_path)
+
+
+def test_page_weights_pull_the_model_towards_the_weighted_pages(small_training_files):
+    pages = load_labeled(small_training_files)
+    blocks, labels = [p.blocks for p in pages], [p.labels for p in pages]
+    plain = BlockClassifier(n_jobs=1, context_nets=1).fit(blocks, labels)
+    # One page weighted heavily: the model fits that page at least as well, and the models differ.
+    heavy = [20.0 if i == 0 else 1.0 for i in range(len(pages))]
+    weighted = BlockClassifier(n_jobs=1, context_nets=1).fit(blocks, labels, heavy)
+    assert not np.allclose(plain.model_.token_weights, weighted.model_.token_weights)
+
+    def gold_probability(model):
+        probabilities = model.predict_proba(pages[0].blocks)
+        return np.mean([p[list(Label).index(label)] for p, label in zip(probabilities, pages[0].labels)])
+
+    assert gold_probability(weighted.model_) >= gold_probability(plain.model_)
+    with pytest.raises(ValueError, match="one positive weight per page"):
+        BlockClassifier().fit(blocks, labels, [1.0])
+    same = BlockClassifier(n_jobs=1, context_nets=1).fit(blocks, labels, [3.0] * len(pages))
+    assert np.allclose(same.model_.token_weights, plain.model_.token_weights, atol=1e-4)  # only ratios count
+
+
+def test_train_weights_pages_by_path(small_training_files, tmp_path):
+    from classifier.training import path_weight
+
+    folder = small_training_files[0].parent
+    weights = {str(folder): 2.0, str(small_training_files[0]): 5.0}
+    assert path_weight(small_training_files[0], weights) == 5.0  # the innermost path counts
+    assert path_weight(small_training_files[1], weights) == 2.0
+    assert path_weight(small_training_files[-1], weights) == 1.0  # an HTML page, in another folder
+    model = train(small_training_files, tmp_path / "m", cv=0, weights=weights)
+    assert model.card["weights"] == {str(folder): 2.0, str(small_training_files[0]): 5.0}
