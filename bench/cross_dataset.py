@@ -34,6 +34,8 @@ from classifier.training import LabeledPage, load_labeled  # noqa: E402
 
 WRITTEN = "written"
 SOURCES = ("l3s-gn1", "googletrends-2017", "cleaneval", "dragnet", "wcxb", WRITTEN)
+#: The written pages count this many times, as in the default model's recipe (README, "Public datasets").
+WRITTEN_WEIGHT = 5.0
 
 
 def _source(page: LabeledPage) -> str:
@@ -61,7 +63,8 @@ def load_sources(export: Path) -> tuple[dict[str, list[LabeledPage]], dict[str, 
 
 
 def _fit(pages: list[LabeledPage], jobs: int):
-    return BlockClassifier(n_jobs=jobs).fit([p.blocks for p in pages], [p.labels for p in pages]).model_
+    weights = [WRITTEN_WEIGHT if _source(p) == WRITTEN else 1.0 for p in pages]
+    return BlockClassifier(n_jobs=jobs).fit([p.blocks for p in pages], [p.labels for p in pages], weights).model_
 
 
 def _figures(model, pages: list[LabeledPage]) -> dict:

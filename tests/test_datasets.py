@@ -18,7 +18,7 @@ from classifier.datasets.ads import Ad, ad_label, insert_ads
 from classifier.datasets.align import Reference, align, match_tokens, tokens
 from classifier.datasets.dom import page_blocks, parse_html
 from classifier.datasets.easylist import SponsoredSelectors, parse_selector
-from classifier.datasets.export import text_dump
+from classifier.datasets.export import text_region, text_dump
 from classifier.datasets.records import (
     PAGE_FILES,
     WCXB_VALIDATION_SHARE,
@@ -414,11 +414,20 @@ def test_export_writes_html_and_text_mirror_that_training_reads(data_dir, tmp_pa
         (text_page,) = read_labeled_jsonl(f"{stem}.text.jsonl.gz")
         assert html_page.format == "html" and text_page.format == "text"
         assert all(block.dom is not None for block in html_page.blocks)  # re-segmented: DOM context is there
-        assert [(b.text, b.label) for b in html_page.blocks] == [(b.text, b.label) for b in text_page.blocks]
+        html_blocks = [(b.text, b.label) for b in html_page.blocks]
+        text_blocks = [(b.text, b.label) for b in text_page.blocks]
+        assert html_blocks[len(html_blocks) - len(text_blocks) :] == text_blocks  # the same, or cut at the story
         with gzip.open(f"{stem}.html.jsonl.gz", "rt", encoding="utf-8") as handle:
             assert json.loads(handle.readline())["dataset"] == summary.dataset
     assert len(load_labeled([out])) == 10
     assert json.loads((out / "summary.json").read_text())["files"][0]["dataset"] == "l3s-gn1"
+
+
+def test_some_text_mirrors_start_at_the_story():
+    labels = [N] * 6 + [E, N, E]
+    starts = {len(labels) - len(text_region(list(range(9)), labels, random.Random(seed))[1]) for seed in range(200)}
+    assert starts == {0, 4, 5, 6}  # whole page, or 0-2 blocks before the first editorial block
+    assert text_region([1, 2], [N, N], random.Random(0)) == ([1, 2], [N, N])  # no story: the whole page
 
 
 def test_text_dump_keeps_list_items_together():

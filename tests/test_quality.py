@@ -15,12 +15,15 @@ from classifier.training import evaluate, load_labeled
 #: measured when the model was last retrained (see models/default/model.json, "heldout"): raise a floor
 #: when the model improves, never lower one without saying why in the commit.
 F1_FLOORS = {
-    Label.EDITORIAL: 0.93,  # measured 0.948
-    Label.SPONSORED: 0.89,  # measured 0.908
-    Label.CAPTION: 0.95,  # measured 0.967
-    Label.NAVIGATION: 0.94,  # measured 0.956
+    Label.EDITORIAL: 0.93,  # measured 0.943
+    Label.SPONSORED: 0.89,  # measured 0.894
+    Label.CAPTION: 0.95,  # measured 0.963
+    # measured 0.938. Was 0.94 (0.956) when the model trained on written pages only; since it also trains on
+    # real pages (validation macro-F1 0.33 -> 0.79, ScrapingHub 0.77 -> 0.93), it calls a few more written
+    # teaser links editorial or sponsored.
+    Label.NAVIGATION: 0.93,
 }
-MACRO_F1_FLOOR = 0.93  # measured 0.945
+MACRO_F1_FLOOR = 0.93  # measured 0.934
 
 
 @pytest.fixture(scope="module")
@@ -74,14 +77,14 @@ def test_short_pages_are_classified(paragraphs):
 #: Per-label F1 floors of the shipped model on real pages it never trained on: the dev splits of L3S-GN1,
 #: GoogleTrends-2017 and CleanEval, converted by classifier.datasets as `export` does (weak sponsored labels and
 #: inserted ConPro ads included), HTML pages and their text dumps together. Same rule as above: each floor sits a
-#: little under the figure measured at the last retraining (model.json, "heldout_by_path"); raise, never lower.
+#: little under the figure this test measured at the last retraining; raise, never lower.
 REAL_F1_FLOORS = {
-    Label.EDITORIAL: 0.0,  # measured
-    Label.SPONSORED: 0.0,  # measured
-    Label.CAPTION: 0.0,  # measured
-    Label.NAVIGATION: 0.0,  # measured
+    Label.EDITORIAL: 0.79,  # measured 0.803
+    Label.SPONSORED: 0.79,  # measured 0.807
+    Label.CAPTION: 0.58,  # measured 0.605 (97 caption blocks)
+    Label.NAVIGATION: 0.92,  # measured 0.934
 }
-REAL_MACRO_F1_FLOOR = 0.0  # measured
+REAL_MACRO_F1_FLOOR = 0.77  # measured 0.787
 #: The dev files of the gate: the three datasets whose dev split is never trained on (WCXB's validation slice is
 #: measured by bench/peers.py; converting it here would add a minute to every CI run).
 REAL_DEV_DATASETS = ("l3s-gn1", "googletrends-2017", "cleaneval")

@@ -55,6 +55,12 @@ EASYLIST_MAX_BLOCKS = 25
 BATCH = 16
 #: Layouts of the text mirror: most scrapers separate paragraphs with a blank line, some write none.
 TEXT_LAYOUTS = ("blank lines", "blank lines", "compact")
+#: Share of text mirrors cut to start at the article, as a scraper that dumps only the story region writes
+#: them (the seed page of shared/seed/ is such a dump: its first line is the headline). A full-page mirror always
+#: opens with menus, and a model trained on those alone learns that a first line is never a headline.
+ARTICLE_START_SHARE = 0.3
+#: A cut mirror keeps up to this many blocks before its first editorial block (a section name, a date line).
+ARTICLE_START_LEAD = 2
 #: Block elements that are items of one list or table: consecutive items stay on consecutive lines.
 _ITEM_TAGS = frozenset({"li", "dt", "dd", "td", "th", "option", "tr"})
 #: Default output folder (outside the repository).
@@ -218,11 +224,21 @@ def finish_page(page: ConvertedPage, resources: Resources) -> ExportedPage:
         "split": page.split,
         "lang": page.lang,
         "format": "text",
-        "blocks": text_dump(blocks, labels, compact=layout == "compact"),
+        "blocks": text_dump(*text_region(blocks, labels, rng), compact=layout == "compact"),
     }
     return ExportedPage(
         page.dataset, page.split, html_record, text_record, labels, page.stats, easylist_blocks, easylist_skipped, ads
     )
+
+
+def text_region(blocks: list, labels: list[Label], rng: random.Random) -> tuple[list, list[Label]]:
+    """The blocks a text mirror holds: all of them, or (ARTICLE_START_SHARE of pages) from just before the first
+    editorial block on."""
+    first = next((i for i, label in enumerate(labels) if label is Label.EDITORIAL), None)
+    if first is None or rng.random() >= ARTICLE_START_SHARE:
+        return blocks, labels
+    start = max(0, first - rng.randint(0, ARTICLE_START_LEAD))
+    return blocks[start:], labels[start:]
 
 
 def text_dump(blocks: list, labels: list[Label], compact: bool = False) -> list[dict]:
