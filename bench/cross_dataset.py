@@ -1,7 +1,7 @@
 """Cross-dataset generalisation: train on every source but one, test on the one left out.
 
     python -m classifier.datasets export --data ../shared/data -o /tmp/pages --sample 0.25 -j 2
-    python bench/cross_dataset.py /tmp/pages [--share 0.5] [--test-pages 120] [-o bench/cross_dataset.md]
+    python bench/cross_dataset.py /tmp/pages [--share 0.5] [--test-pages 120] [--results bench/RESULTS.md]
 
 Sources are the public datasets of the export (L3S-GN1, GoogleTrends-2017, CleanEval, Dragnet, WCXB) and our
 written pages (training_data/text + html). For each source left out, a model is trained on the training pages of
@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from heldout import measure  # noqa: E402
+from results_md import SECTION_END, SECTION_START, with_section  # noqa: E402
 
 from classifier.datasets.records import page_fraction  # noqa: E402
 from classifier.estimator import BlockClassifier  # noqa: E402
@@ -111,8 +112,19 @@ def run(export: Path, share: float, test_pages: int, jobs: int) -> dict:
     return results
 
 
-def render(results: dict) -> str:
+def render(results: dict, command: str = "") -> str:
     lines = [
+        SECTION_START,
+        "## Cross-dataset generalisation (train on every source but one, test on the one left out)",
+        "",
+        f"Command: `{command}`; {results['seconds'] / 60:.0f} min. Each model trains on {results['share']:.0%} of the "
+        "exported training pages of every other source (the export itself keeps a share of each dataset's "
+        "training pages) plus our written pages (weighted as in the default recipe), and is tested on at most "
+        f"{results['test_pages']} pages per format of the left-out source. *All sources*: one model trained on "
+        "every source, tested on each source's validation pages (Dragnet: its pages that model did not train "
+        "on; written: training_data/heldout). Block-level macro-F1 and editorial F1; token F1 = bag-of-words F1 "
+        "of the kept blocks against the gold editorial blocks, averaged per page.",
+        "",
         "| left out | trained on (pages) | tested on (pages) | HTML macro-F1 | HTML editorial F1 | HTML token F1 "
         "| text macro-F1 | all sources: HTML macro-F1 | all sources: HTML token F1 | all sources: text macro-F1 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -128,7 +140,8 @@ def render(results: dict) -> str:
             f"{f(out, 'html_editorial')} | {f(out, 'html_token_f1')} | {f(out, 'text_macro')} | "
             f"{f(ref, 'html_macro')} | {f(ref, 'html_token_f1')} | {f(ref, 'text_macro')} |"
         )
-    return "\n".join(lines) + "\n"
+    lines.append(SECTION_END)
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -137,14 +150,15 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.5, help="share of each source's training pages used")
     parser.add_argument("--test-pages", type=int, default=120, help="test pages per source and format")
     parser.add_argument("-j", "--jobs", type=int, default=-1)
-    parser.add_argument("-o", "--output", type=Path, help="write the Markdown table here")
+    parser.add_argument("--results", type=Path, help="put the table into this RESULTS.md (its marked section)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
     results = run(args.export, args.share, args.test_pages, args.jobs)
-    table = render(results)
+    table = render(results, " ".join(["python", "bench/cross_dataset.py", *sys.argv[1:]]))
     print(table)
-    if args.output:
-        args.output.write_text(table, encoding="utf-8")
+    if args.results:
+        previous = args.results.read_text(encoding="utf-8") if args.results.is_file() else ""
+        args.results.write_text(with_section(previous, table), encoding="utf-8")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.datasets import DATASETS, DEFAULT_DATA, pages  # noqa: E402
 from bench.extractors import EXTRACTORS, extractor_version  # noqa: E402
-from bench.results_md import render  # noqa: E402
+from bench.results_md import marked_section, render, with_section  # noqa: E402
 from bench.scoring import gold_of, score  # noqa: E402
 
 WORKER = Path(__file__).resolve().parent / "worker.py"
@@ -217,7 +217,11 @@ def main() -> None:
         except ClassifierError as exc:
             parser.error(str(exc))
     run = benchmark(args)
-    args.output.write_text(render(run), encoding="utf-8")
+    report = render(run)
+    previous = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
+    if marked_section(previous):  # keep bench/cross_dataset.py's table
+        report = with_section(report, marked_section(previous))
+    args.output.write_text(report, encoding="utf-8")
     if args.json:
         args.json.write_text(json.dumps(run, indent=1), encoding="utf-8")
     print(f"wrote {args.output} ({run['wall_s'] / 60:.1f} min)", file=sys.stderr)

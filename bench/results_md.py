@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import statistics
 
+#: bench/cross_dataset.py keeps its table in RESULTS.md between these markers; a peer run rewrites the rest of the
+#: file and carries the marked section over.
+SECTION_START = "<!-- cross-dataset: written by bench/cross_dataset.py -->"
+SECTION_END = "<!-- /cross-dataset -->"
+
 #: The extractor every throughput ratio is taken against (the most used peer, measured in the same run).
 BASELINE = "trafilatura"
 
@@ -171,3 +176,17 @@ def render(run: dict) -> str:
     for name, entry in run["datasets"].items():
         lines += _dataset_table(name, entry)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def marked_section(text: str) -> str:
+    """The cross-dataset section of a RESULTS.md (markers included), or ""."""
+    start, end = text.find(SECTION_START), text.find(SECTION_END)
+    return text[start : end + len(SECTION_END)] if start >= 0 and end > start else ""
+
+
+def with_section(text: str, section: str) -> str:
+    """``text`` with its marked section replaced by ``section`` (appended when it has none)."""
+    old = marked_section(text)
+    if old:
+        return text.replace(old, section)
+    return text.rstrip("\n") + "\n\n" + section + "\n"

@@ -153,3 +153,15 @@ def test_score_leaves_null_gold_out_of_word_f1():
     assert result["f1"] == pytest.approx(1.0)
     with pytest.raises(ValueError, match="unknown protocol"):
         score(Dataset("x", "x.jsonl.gz", "nope", "X"), golds, {})
+
+
+def test_results_md_keeps_the_cross_dataset_section_across_rewrites():
+    from bench.results_md import SECTION_END, SECTION_START, marked_section, with_section
+
+    section = f"{SECTION_START}\n| left out | F1 |\n{SECTION_END}"
+    first = with_section("# Results\n\npeer tables\n", section)
+    assert first.startswith("# Results") and marked_section(first) == section
+    newer = f"{SECTION_START}\n| left out | F1 |\n| dragnet | 0.9 |\n{SECTION_END}"
+    second = with_section(first, newer)
+    assert marked_section(second) == newer and second.count(SECTION_START) == 1 and "peer tables" in second
+    assert marked_section("no markers here") == ""
