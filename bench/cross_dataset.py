@@ -36,7 +36,7 @@ from classifier.training import LabeledPage, load_labeled  # noqa: E402
 WRITTEN = "written"
 SOURCES = ("l3s-gn1", "googletrends-2017", "cleaneval", "dragnet", "wcxb", WRITTEN)
 #: The written pages count this many times, as in the default model's recipe (README, "Public datasets").
-WRITTEN_WEIGHT = 5.0
+WRITTEN_WEIGHT = 8.0
 
 
 def _source(page: LabeledPage) -> str:

@@ -42,6 +42,19 @@ MAX_WRAP_WIDTH = 100
 WRAPPED_LINE_SHARE = 0.7
 #: Sentence-ending characters, closing quotes included.
 _TERMINAL = frozenset(".!?…:;\"”»'")
+#: The closing call to action of brand copy (LABELS.md, sponsored: "brand announcements written as marketing copy
+#: ('Learn more here.', '*See website for additional details.')"), in the languages of the training pages. Inside a
+#: long block one phrase is lost among a hundred word tokens, so it is a layout feature of its own.
+_CALL_TO_ACTION = re.compile(
+    r"(?:^|[.!?)]\s+|\*\s*)"
+    r"(?:learn more|find out more|read more about|discover more|see website|visit us|shop now|get started"
+    r"|sign up today|apply now|book now|order now|jetzt (?:entdecken|mehr erfahren|bestellen|informieren)"
+    r"|mehr erfahren|en savoir plus|d[ée]couvrez|m[áa]s informaci[óo]n|desc[úu]brelo|scopri di più|saiba mais"
+    r"|meer informatie|lees meer|ontdek)\b[^.!?]{0,60}[.!?*]*\s*(?:\*[^*]{0,80})?$",
+    re.IGNORECASE,
+)
+#: Only the end of a block is searched for it.
+CALL_TO_ACTION_TAIL = 120
 #: Characters that open a list item or a teaser line in text dumps.
 _BULLETS = frozenset("-•*–·>")
 
@@ -66,6 +79,7 @@ LAYOUT_FEATURES = (
     "blank_after",
     "starts_bullet",
     "starts_lower",
+    "ends_call_to_action",
     "is_html",
     "link_share",
     "is_heading",
@@ -159,6 +173,7 @@ def layout_features(blocks: list[Block]) -> np.ndarray:
         "relative_length": lengths / max(1.0, lengths.max()),
         "starts_bullet": (first & _F_BULLET) > 0,
         "starts_lower": (first & _F_LOWER) > 0,
+        "ends_call_to_action": [_ends_call_to_action(t) for t in texts],
     }
     for name, values in columns.items():
         out[:, _COLUMN[name]] = values
@@ -172,6 +187,12 @@ def layout_features(blocks: list[Block]) -> np.ndarray:
         if block.dom is not None:
             out[i, _COLUMN["is_html"] :] = _dom_layout(block.dom)
     return out
+
+
+def _ends_call_to_action(text: str) -> bool:
+    # A cut tail does not start a sentence: the "x" keeps the pattern's ^ from matching there.
+    tail = text if len(text) <= CALL_TO_ACTION_TAIL else "x" + text[-CALL_TO_ACTION_TAIL:]
+    return _CALL_TO_ACTION.search(tail) is not None
 
 
 def _dom_layout(dom) -> list[float]:

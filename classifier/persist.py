@@ -18,7 +18,7 @@ from .labels import Label
 from .model import BlockModel
 
 #: Bumped whenever the features or the arrays change meaning; a model of another version is refused.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the ends_call_to_action layout feature
 ARRAYS = "model.npz"
 CARD = "model.json"
 _ARRAY_FIELDS = (

@@ -18,7 +18,7 @@ from classifier.datasets.ads import Ad, ad_label, insert_ads
 from classifier.datasets.align import Reference, align, match_tokens, tokens
 from classifier.datasets.dom import page_blocks, parse_html
 from classifier.datasets.easylist import SponsoredSelectors, parse_selector
-from classifier.datasets.export import text_region, text_dump
+from classifier.datasets.export import text_dump, text_region
 from classifier.datasets.records import (
     PAGE_FILES,
     WCXB_VALIDATION_SHARE,

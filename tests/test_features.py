@@ -1,5 +1,6 @@
 import numpy as np
 
+from classifier.blocks import Block
 from classifier.features import LAYOUT_FEATURES, block_tokens, context_features, groups, layout_features
 from classifier.segment import segment_html, segment_text
 
@@ -64,3 +65,16 @@ def test_context_features_of_pages_shorter_than_the_window():
         assert features[0, 4:9].tolist() == [0, 0, 0, 0, 1]
         if n > 1:
             assert features[1, 4:9].tolist() == [1, 0, 0, 0, 0]
+
+
+def test_a_closing_call_to_action_is_flagged():
+    texts = [
+        "Together these programs reflect our commitment to people. Learn more here.",
+        "He said investigators would learn more about the cause of the fire next week.",
+        "More than half of our suppliers are small firms. Learn more about our pledge. *See website for details.",
+        "Die Stadt will mehr erfahren, bevor sie entscheidet, sagte die Bürgermeisterin.",
+        "Unsere neuen Tarife sind da. Jetzt entdecken!",
+        "A long editorial paragraph " * 10 + "that ends normally.",
+    ]
+    layout = layout_features([Block(text=t) for t in texts])
+    assert list(layout[:, column("ends_call_to_action")]) == [1, 0, 1, 0, 1, 0]
