@@ -11,8 +11,10 @@ TRAINING_DATA = ROOT / "training_data"
 SHARED = ROOT.parent / "shared"
 
 
-def needs_shared():
-    return pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason=f"{SHARED} is absent (the seed page lives there)")
+def needs_shared(folder: str = "seed", what: str = "the seed page"):
+    """Skip unless ``../shared/<folder>`` is there (CI has it; a bare checkout does not)."""
+    path = SHARED / folder
+    return pytest.mark.skipif(not path.is_dir(), reason=f"{path} is absent ({what} lives there)")
 
 
 @pytest.fixture(scope="session")

@@ -101,13 +101,13 @@ def real_report(tmp_path_factory):
     return evaluate(load_model(), load_labeled([out / "validation"]))
 
 
-@needs_shared()
+@needs_shared("data", "the public datasets")
 @pytest.mark.parametrize("label", list(REAL_F1_FLOORS))
 def test_real_pages_f1_floor(real_report, label):
     f1 = real_report["labels"][label.value]["f1"]
     assert f1 >= REAL_F1_FLOORS[label], f"{label.value} F1 {f1:.3f} fell below its floor {REAL_F1_FLOORS[label]}"
 
 
-@needs_shared()
+@needs_shared("data", "the public datasets")
 def test_real_pages_macro_f1_floor(real_report):
     assert real_report["macro_f1"] >= REAL_MACRO_F1_FLOOR
