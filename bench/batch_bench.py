@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifier import clean, load_model  # noqa: E402
-from classifier.runner import run_batch  # noqa: E402
+from classifier.batch import BatchOptions, Output, run_batch  # noqa: E402
 
 #: Targets of the batch issue.
 TARGET_OVERHEAD = 0.10
@@ -89,7 +89,7 @@ def batch_rate(data: Path, out: Path, count: int, model_path: str | None) -> tup
     """Pages per wall second and per CPU second."""
     wall, cpu = time.perf_counter(), time.process_time()
     with open(os.devnull, "w") as quiet:
-        run_batch([data], output=out, jobs=1, model=model_path, progress_stream=quiet)
+        run_batch([data], Output(out), BatchOptions(model=model_path, jobs=1), progress_stream=quiet)
     return count / (time.perf_counter() - wall), count / (time.process_time() - cpu)
 
 

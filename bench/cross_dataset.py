@@ -31,7 +31,7 @@ from results_md import SECTION_END, SECTION_START, with_section  # noqa: E402
 
 from classifier.datasets.records import page_fraction  # noqa: E402
 from classifier.estimator import BlockClassifier  # noqa: E402
-from classifier.training import LabeledPage, load_labeled  # noqa: E402
+from classifier.labeled import LabeledPage, load_labeled  # noqa: E402
 
 WRITTEN = "written"
 SOURCES = ("l3s-gn1", "googletrends-2017", "cleaneval", "dragnet", "wcxb", WRITTEN)

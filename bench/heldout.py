@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifier import Label, load_model  # noqa: E402
-from classifier.training import load_labeled, score  # noqa: E402
+from classifier.labeled import load_labeled  # noqa: E402
+from classifier.training import score  # noqa: E402
 
 _TOKEN = re.compile(r"\w+")
 

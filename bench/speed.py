@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifier import classify, load_model  # noqa: E402
-from classifier.training import load_labeled  # noqa: E402
+from classifier.labeled import load_labeled  # noqa: E402
 
 #: Lines kept for the "short pages" figure: the seed page, a real news dump, has 16.
 SHORT_PAGE_LINES = 16

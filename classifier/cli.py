@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .batch import DEFAULT_TIMEOUT
+from .batch.many import DEFAULT_TIMEOUT
+from .batch.records import DEFAULT_MAX_BYTES, ID_FIELD, URL_FIELD
 from .errors import ClassifierError
-from .inputs import DEFAULT_MAX_BYTES, ID_FIELD, URL_FIELD
 from .labels import Label
 from .report import LOW_CONFIDENCE
+
+#: An argument that names a page on the web rather than a file.
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 _FORMAT = click.option(
     "--input-format",
@@ -35,10 +40,37 @@ def _run(function, *args, **kwargs):
         raise click.ClickException(str(exc)) from None
 
 
-def _read(page) -> tuple[bytes, str]:
-    name = getattr(page, "name", "-")
-    name = "<stdin>" if name in ("-", "<stdin>") else name
-    return page.read(), name
+def _read(path: str) -> tuple[bytes, str, str | None]:
+    """A single page's bytes, its name for messages and its format hint, or a one-line error."""
+    from .batch.inputs import read_page_file
+
+    record = read_page_file(Path(path))
+    if record.error:
+        raise click.ClickException(record.error)
+    return record.content, record.source, record.format
+
+
+def _check(pages: tuple[str, ...], output: str | None = None) -> None:
+    """One line, before any work, for an input that is missing or a URL, or an output that would replace one.
+
+    (An output inside an input folder is left out of the batch's walk: classifier.batch.run.guard_inputs.)
+    """
+    from .batch.run import same_or_inside
+
+    for path in pages:
+        if _URL.match(path):
+            raise click.ClickException(
+                f"{path}: fetching URLs is not supported; save the page first (curl -o page.html URL)"
+            )
+        if path != "-" and not os.path.lexists(path):
+            raise click.ClickException(f"{path}: no such file or folder")
+        if (
+            output not in (None, "-")
+            and path != "-"
+            and not os.path.isdir(path)
+            and same_or_inside(Path(output), Path(path))
+        ):
+            raise click.ClickException(f"{output}: the output would replace the input {path}; choose another output")
 
 
 def _batch_options(command):
@@ -83,33 +115,21 @@ def _batch_options(command):
 
 def _is_batch(pages: tuple[str, ...], blocks: bool, batch: dict) -> bool:
     """Many pages, a folder, a JSON Lines or WARC file, or a batch-only option: a batch run."""
-    from .inputs import is_batch_input
+    from .batch.inputs import is_batch_input
 
     return len(pages) > 1 or is_batch_input(pages[0]) or bool(batch["output_dir"] or batch["resume"]) or blocks
 
 
 def _batch(pages, output, input_format, model_path, keep, blocks, batch: dict) -> None:
     """Run a batch; exit with status 1 if any record of the output is an error record."""
-    from .inputs import CONTENT_FIELDS, ReadOptions
-    from .runner import run_batch
+    from .batch import BatchOptions, CleanOptions, Output, ReadOptions, run_batch
+    from .batch.records import CONTENT_FIELDS
 
     fields = tuple(batch["content_fields"]) or CONTENT_FIELDS
     read = ReadOptions(tuple(batch["globs"]), fields, batch["id_field"], batch["url_field"], batch["max_bytes"])
-    progress = _run(
-        run_batch,
-        pages,
-        output=output,
-        output_dir=batch["output_dir"],
-        resume=batch["resume"],
-        jobs=batch["jobs"],
-        model=model_path,
-        input_format=input_format,
-        keep=keep,
-        blocks=blocks,
-        timeout=batch["timeout"],
-        read=read,
-        ordered=not batch["unordered"],
-    )
+    clean = CleanOptions(input_format, keep, blocks, batch["timeout"])
+    options = BatchOptions(read, clean, model_path, batch["jobs"], not batch["unordered"])
+    progress = _run(run_batch, pages, Output(output, batch["output_dir"], batch["resume"]), options)
     if progress.failed:
         raise SystemExit(1)
 
@@ -127,7 +147,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("pages", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.argument("pages", nargs=-1, required=True)
 @click.option(
     "--keep",
     multiple=True,
@@ -148,17 +168,18 @@ def clean(pages, keep, output, blocks, input_format, model_path, **batch) -> Non
     """
     from .pipeline import clean as clean_page
 
+    _check(pages, output)
     labels = (Label.EDITORIAL, *map(Label, keep))
     if _is_batch(pages, blocks, batch):
         _batch(pages, output, input_format, model_path, labels, blocks, batch)
         return
-    content, source = _read(click.open_file(pages[0], "rb"))
-    text = _run(clean_page, content, input_format, _model(model_path), labels, source)
+    content, source, hint = _read(pages[0])
+    text = _run(clean_page, content, _format(input_format, hint), _model(model_path), labels, source)
     _write(text + "\n" if text else "", output)
 
 
 @main.command()
-@click.argument("pages", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.argument("pages", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help='Print {"blocks": [{text, label, probabilities, lines}]}.')
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Batch: write the records here.")
 @_FORMAT
@@ -172,11 +193,12 @@ def classify(pages, as_json, output, input_format, model_path, **batch) -> None:
     from .export import blocks_json
     from .pipeline import classify as classify_page
 
+    _check(pages, output)
     if _is_batch(pages, False, batch):
         _batch(pages, output, input_format, model_path, (Label.EDITORIAL,), True, batch)
         return
-    content, source = _read(click.open_file(pages[0], "rb"))
-    blocks = _run(classify_page, content, input_format, _model(model_path), source)
+    content, source, hint = _read(pages[0])
+    blocks = _run(classify_page, content, _format(input_format, hint), _model(model_path), source)
     if as_json:
         click.echo(blocks_json(blocks))
         return
@@ -245,15 +267,15 @@ def evaluate(data, model_path, as_json) -> None:
 
     Example: classifier evaluate training_data/heldout --model models/mine
     """
+    from .labeled import load_labeled
     from .training import evaluate as evaluate_model
-    from .training import load_labeled
 
     report = _run(evaluate_model, _model(model_path), _run(load_labeled, data))
     click.echo(json.dumps(report, indent=1) if as_json else _format_report(report))
 
 
 @main.command()
-@click.argument("page", type=click.File("rb"))
+@click.argument("page")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout.")
 @_FORMAT
 @_MODEL
@@ -262,17 +284,18 @@ def annotate(page, output, input_format, model_path) -> None:
 
     Example: classifier annotate page.txt -o page.labeled.txt  (correct it, then classifier train)
     """
+    from .labeled import write_labeled_text
     from .pipeline import classify as classify_page
-    from .training import write_labeled_text
 
-    content, source = _read(page)
-    blocks = _run(classify_page, content, input_format, _model(model_path), source)
+    _check((page,), output)
+    content, source, hint = _read(page)
+    blocks = _run(classify_page, content, _format(input_format, hint), _model(model_path), source)
     meta = {"id": Path(source).stem if source != "<stdin>" else "stdin", "source": source}
     _write(write_labeled_text(blocks, meta), output)
 
 
 @main.command()
-@click.argument("pages", nargs=-1, required=True, type=click.Path())
+@click.argument("pages", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(), help="Report file, or folder for several pages.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the report (or the index) in a web browser.")
 @click.option("--threshold", default=LOW_CONFIDENCE, show_default=True, help="Mark blocks whose label is less likely.")
@@ -291,6 +314,7 @@ def inspect(pages, output, open_browser, threshold, input_format, model_path) ->
 
     from .report import write_reports
 
+    _check(pages, output)
     result = _run(write_reports, pages, output, _model(model_path), input_format, threshold)
     for entry in result.failed:
         click.echo(f"error: {entry.error}", err=True)
@@ -301,12 +325,23 @@ def inspect(pages, output, open_browser, threshold, input_format, model_path) ->
         sys.exit(1)
 
 
+def _format(input_format: str, hint: str | None) -> str:
+    """The asked format, or the one the file's name says (``.html``) when asked for ``auto``."""
+    return hint if input_format == "auto" and hint else input_format
+
+
 def _write(text: str, output: str | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
+    """Write the whole text, or nothing (a temporary file renamed), or fail with one line."""
+    data = text.encode("utf-8", "replace")
+    if output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
-    with click.open_file(output, "w", encoding="utf-8", atomic=True) as handle:
-        handle.write(text)
+    try:
+        with click.open_file(output, "wb", atomic=True) as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write the output ({exc.strerror or exc})") from None
 
 
 def _format_report(report: dict) -> str:

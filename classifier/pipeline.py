@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from importlib import resources
 from pathlib import Path
@@ -10,11 +11,14 @@ from .blocks import Block
 from .export import editorial_text
 from .labels import Label
 from .model import BlockModel
+from .persist import ARRAYS, CARD
 from .persist import load_model as _load_model_dir
 from .segment import segment
 
-_default_model: BlockModel | None = None
-_default_lock = threading.Lock()
+#: Loaded models by directory, with the files' sizes and times: one per process, shared by single pages,
+#: batches and Dask or Spark tasks; a model written again at the same path is loaded again.
+_models: dict[tuple, BlockModel] = {}
+_models_lock = threading.Lock()
 #: Name of the model shipped inside the package (models/ in the source tree).
 DEFAULT_MODEL = "default"
 
@@ -28,14 +32,27 @@ def default_model_path() -> Path:
 
 
 def load_model(path: str | Path | None = None) -> BlockModel:
-    """Load a model directory, or (no path) the shipped default model, loaded once per process."""
-    global _default_model
-    if path is not None:
-        return _load_model_dir(path)
-    with _default_lock:
-        if _default_model is None:
-            _default_model = _load_model_dir(default_model_path())
-        return _default_model
+    """A model directory (None: the shipped default model), loaded once per process and kept."""
+    directory = default_model_path() if path is None else Path(path)
+    key = _cache_key(directory)
+    with _models_lock:
+        if key is None or key not in _models:
+            model = _load_model_dir(directory)  # raises ModelError for anything but a readable model
+            key = _cache_key(directory)
+            if key is not None:
+                _models[key] = model
+            return model
+        return _models[key]
+
+
+def _cache_key(directory: Path) -> tuple | None:
+    """The model's real path with its files' sizes and modification times; None if they cannot be read."""
+    try:
+        folder = directory.parent if directory.is_file() else directory
+        stats = [(folder / name).stat() for name in (ARRAYS, CARD)]
+    except OSError:
+        return None
+    return (os.path.realpath(folder), *((s.st_size, s.st_mtime_ns) for s in stats))
 
 
 def classify(

@@ -21,9 +21,9 @@ from urllib.parse import quote
 from .blocks import Block
 from .errors import ClassifierError, InputError, OutputError
 from .export import editorial_text
+from .labeled import write_labeled_text
 from .labels import LABELS, Label
 from .model import BlockModel
-from .training import write_labeled_text
 
 #: A block whose label has a probability under this is marked "low confidence". Measured with the
 #: default model on training_data/heldout (1,546 blocks): blocks under 0.6 were labeled right only

@@ -8,10 +8,11 @@ import time
 import pytest
 from batch_pages import make_page
 
-from classifier import Label, PageResult, batch, clean, clean_many, load_model
-from classifier.batch import WORKER_DIED, _context
+from classifier import Label, PageResult, clean, clean_many, load_model
+from classifier.batch import many
+from classifier.batch.many import WORKER_DIED, _context
 from classifier.errors import BatchError, ModelError
-from classifier.inputs import PageRecord
+from classifier.batch.records import PageRecord
 from classifier.model import BlockModel
 
 #: Texts are compared with every block kept, so that they say something whatever the model labels.
@@ -127,8 +128,9 @@ def test_bad_arguments_fail_before_any_page(tmp_path):
         clean_many(["<p>x</p>"], jobs=0)
     with pytest.raises(ModelError):
         clean_many(["<p>x</p>"], jobs=2, model=tmp_path / "no-model")
-    with pytest.raises(TypeError, match="record 0"):
-        list(clean_many([3.5], jobs=1))
+    # what is not a page is one error result, and the stream goes on
+    results = list(clean_many([3.5, "<p>A page of text here.</p>"], jobs=1))
+    assert "record 0: a float, not a page" in results[0].error and results[1].ok
 
 
 def test_records_are_read_lazily_with_a_bounded_window():
@@ -163,7 +165,7 @@ def test_workers_start_safely_beside_other_threads():
 
 
 def test_a_worker_stuck_past_its_deadline_is_killed_and_its_page_fails(monkeypatch):
-    monkeypatch.setattr(batch, "KILL_GRACE", 1.0)
+    monkeypatch.setattr(many, "KILL_GRACE", 1.0)
     pages = [make_page(n) for n in range(6)]
     pages[2] = pages[2].replace("Councillors in", f"{HANG} Councillors in")
     results = list(clean_many(pages, jobs=2, model=crashing_model(HangingModel), timeout=0.5, keep=EVERY_LABEL))

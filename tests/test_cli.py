@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from classifier import Label, classify, clean
 from classifier.cli import main
-from classifier.training import read_labeled_text
+from classifier.labeled import read_labeled_text
 
 TEXT_PAGE = """Home | World | Business | Sport
 Harbour town votes to rebuild its old sea wall

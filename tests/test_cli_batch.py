@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from classifier import Label, clean
 from classifier.cli import main
-from classifier.journal import MANIFEST
+from classifier.batch.journal import MANIFEST
 
 #: Every label kept, so that texts are compared whatever the model's labels.
 KEEP_ALL = ("--keep", "sponsored", "--keep", "caption", "--keep", "navigation")

@@ -29,9 +29,9 @@ from classifier.datasets.records import (
 )
 from classifier.datasets.rules import is_byline_or_date, is_credit
 from classifier.errors import DataFormatError, HeldOutError
+from classifier.labeled import load_labeled, read_labeled_jsonl
 from classifier.labels import Label
 from classifier.segment import segment_html
-from classifier.training import load_labeled, read_labeled_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"

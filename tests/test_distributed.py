@@ -3,8 +3,8 @@ import json
 import pytest
 from batch_pages import make_page, write_jsonl
 
-from classifier import Label, clean, clean_many
-from classifier.distributed import clean_partition, worker_model
+from classifier import Label, clean, clean_many, load_model
+from classifier.distributed import clean_partition
 
 EVERY_LABEL = tuple(label.value for label in Label)
 
@@ -19,7 +19,7 @@ def test_clean_partition_is_the_batch_record_format_for_any_row_type():
     assert [r["id"] for r in out] == [0, "d", "r1", "bad"]
     assert out[2]["url"] == "https://coast.example/r1" and "no content field" in out[3]["error"]
     assert out[0]["text"] == clean(make_page(1), keep=tuple(Label))
-    assert worker_model() is worker_model()  # loaded once per process
+    assert load_model() is load_model()  # one cache per process serves pages, batches and partitions
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +66,13 @@ def test_dask_bag_of_pages_in_memory(client):
     pages = [make_page(n) for n in range(10)]
     out = clean_bag(dask.bag.from_sequence(pages, npartitions=3), keep=EVERY_LABEL).compute()
     assert [r["text"] for r in out] == [clean(page, keep=tuple(Label)) for page in pages]
+    keys = [(r["source"], r["index"]) for r in out]
+    assert len(set(keys)) == len(keys) and keys[0] == ("<partition 0>", 0)  # unique keys over the whole bag
+
+
+def test_a_partition_with_junk_rows_gives_one_record_each():
+    rows = [make_page(1), 42, None, {"id": lambda: 0, "html": make_page(2)}, {"id": float("nan"), "text": "x y z"}]
+    out = list(clean_partition(iter(rows), partition=3))
+    assert [r["index"] for r in out] == [0, 1, 2, 3, 4] and {r["source"] for r in out} == {"<partition 3>"}
+    assert "text" in out[0] and all("error" in r for r in out[1:])
+    assert "not a page" in out[1]["error"] and "function" in out[3]["error"] and "non-finite" in out[4]["error"]

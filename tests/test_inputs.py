@@ -5,7 +5,8 @@ from io import BytesIO
 import pytest
 from batch_pages import make_page, write_jsonl
 
-from classifier.inputs import PageRecord, ReadOptions, expand, input_kind, is_batch_input, read_records
+from classifier.batch.inputs import expand, is_batch_input, read_records
+from classifier.batch.records import PageRecord, ReadOptions, input_kind
 
 
 def test_input_kinds():
@@ -20,9 +21,9 @@ def test_folders_are_walked_recursively_in_order_with_globs(tmp_path):
     (tmp_path / ".hidden").mkdir()
     for name in ("z.html", "a.txt", "b/deep/c.html", "b/d.json", ".hidden/e.html", ".f.html"):
         (tmp_path / name).write_text("x")
-    assert [rel for _, rel in expand([tmp_path])] == ["a.txt", "b/d.json", "b/deep/c.html", "z.html"]
-    assert [rel for _, rel in expand([tmp_path], ("*.html",))] == ["b/deep/c.html", "z.html"]
-    assert [rel for _, rel in expand([tmp_path], ("*.html", "*.txt"))] == ["a.txt", "b/deep/c.html", "z.html"]
+    assert [found.relative for found in expand([tmp_path])] == ["a.txt", "b/d.json", "b/deep/c.html", "z.html"]
+    assert [found.relative for found in expand([tmp_path], ("*.html",))] == ["b/deep/c.html", "z.html"]
+    assert [found.relative for found in expand([tmp_path], ("*.html", "*.txt"))] == ["a.txt", "b/deep/c.html", "z.html"]
 
 
 def test_jsonl_fields_defaults_and_choices(tmp_path):
@@ -113,7 +114,7 @@ def _warc(tmp_path, name="crawl.warc.gz"):
 @pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
 def test_warc_html_responses_only(tmp_path, backend, name):
     pytest.importorskip(backend, reason=f"{backend} is not installed (the 'test' extra installs it)")
-    from classifier.warc import read_warc
+    from classifier.batch.warc import read_warc
 
     records = list(read_warc(_warc(tmp_path, name), backend=backend))
     assert [r.url for r in records] == ["https://coast.example/1", "https://coast.example/2", "https://coast.example/3"]

@@ -6,8 +6,9 @@ import pytest
 
 from classifier import Label, ModelError, load_model
 from classifier.estimator import BlockClassifier
+from classifier.labeled import load_labeled
 from classifier.persist import save_model
-from classifier.training import evaluate, load_labeled, train
+from classifier.training import evaluate, train
 
 
 def test_estimator_follows_scikit_learn_rules(small_training_files):

@@ -8,7 +8,8 @@ import pytest
 from conftest import SHARED, TRAINING_DATA, needs_shared
 
 from classifier import Label, classify, clean, load_model
-from classifier.training import evaluate, load_labeled
+from classifier.labeled import load_labeled
+from classifier.training import evaluate
 
 #: Per-label F1 floors of the shipped model on training_data/heldout/ (written independently of the
 #: training pages; the default model never trains on them). Each floor sits a little under the figure

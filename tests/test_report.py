@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from classifier.blocks import Block, DomContext
 from classifier.cli import main
 from classifier.errors import OutputError
+from classifier.labeled import read_labeled_text, write_labeled_text
 from classifier.labels import LABELS, Label
 from classifier.report import (
     INDEX,
@@ -24,7 +25,6 @@ from classifier.report import (
     render_report,
     write_reports,
 )
-from classifier.training import read_labeled_text, write_labeled_text
 
 HOSTILE = [
     "<script>alert(1)</script>",

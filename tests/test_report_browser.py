@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from classifier.export import editorial_text
+from classifier.labeled import read_labeled_text, write_labeled_text
 from classifier.labels import LABELS
 from classifier.pipeline import classify
 from classifier.report import INDEX, render_report, write_reports
-from classifier.training import read_labeled_text, train, write_labeled_text
+from classifier.training import train
 
 #: Debian's chromium package (.ci/run installs it); Playwright's own browser builds cannot be downloaded here.
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,7 +8,7 @@ import pytest
 from conftest import TRAINING_DATA
 
 from classifier import Label
-from classifier.training import load_labeled
+from classifier.labeled import load_labeled
 
 #: Minimums of the training set (issue 2): pages, blocks, sponsored and caption blocks, languages.
 MIN_PAGES, MIN_BLOCKS, MIN_SPONSORED, MIN_CAPTION, MIN_LANGUAGES = 150, 6000, 600, 600, 5

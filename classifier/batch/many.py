@@ -16,29 +16,19 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .blocks import Block
-from .errors import BatchError, ClassifierError, PageLimitError
-from .export import editorial_text
-from .inputs import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_READ,
-    IN_MEMORY,
-    PageRecord,
-    ReadOptions,
-    fill_from_mapping,
-    over_limit,
-    utf8_size,
-)
-from .labels import Label
+from ..errors import BatchError, ClassifierError, PageLimitError
+from ..export import editorial_text
+from ..labels import Label
 from .pool import ChunkPool
+from .records import DEFAULT_MAX_BYTES, PageRecord, PageResult, ReadOptions, as_record
 
 if TYPE_CHECKING:  # the model module imports numpy: kept out of `classifier --help`
-    from .model import BlockModel
+    from ..model import BlockModel
 
 #: Per-page time limit in seconds. A page takes milliseconds (bench/batch_bench.py); a page still
 #: running after a minute is pathological (a parser trap), and holding a worker longer stalls the batch.
@@ -68,39 +58,6 @@ class CleanOptions:
     #: Seconds a page may take; None: no limit. Enforced with SIGALRM in worker processes (and with
     #: ``jobs=1`` when called from the main thread); elsewhere it is not enforced.
     timeout: float | None = DEFAULT_TIMEOUT
-
-
-@dataclass(slots=True)
-class PageResult:
-    """The outcome for one input record: its cleaned ``text`` (and ``blocks``), or its ``error``."""
-
-    source: str
-    index: int
-    id: str | int | None = None
-    url: str | None = None
-    text: str | None = None
-    blocks: list[Block] | None = None
-    error: str | None = None
-    relative: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def key(self) -> tuple[str, int]:
-        return (self.source, self.index)
-
-    def to_dict(self) -> dict:
-        """``{"id", "source", "index", "url", "text"[, "blocks"]}``, or ``{..., "error"}``."""
-        record: dict = {"id": self.id, "source": self.source, "index": self.index, "url": self.url}
-        if self.error is not None:
-            record["error"] = self.error
-            return record
-        record["text"] = self.text
-        if self.blocks is not None:
-            record["blocks"] = [block.to_dict() for block in self.blocks]
-        return record
 
 
 def default_jobs() -> int:
@@ -136,47 +93,43 @@ def clean_many(
     if jobs < 1:
         raise BatchError(f"jobs must be 1 or more, not {jobs}")
     options = CleanOptions(input_format, tuple(keep), blocks, timeout)
-    read = ReadOptions(max_bytes=max_bytes) if fields is None else _with_max_bytes(fields, max_bytes)
+    read = replace(fields or ReadOptions(), max_bytes=max_bytes)
     pages = (as_record(item, position, read) for position, item in enumerate(records))
+    return clean_records(pages, jobs, options, model, ordered)
+
+
+def clean_records(
+    pages: Iterable[PageRecord],
+    jobs: int,
+    options: CleanOptions,
+    model: BlockModel | str | Path | None = None,
+    ordered: bool = True,
+) -> Iterator[PageResult]:
+    """clean_many's engine, for records already read: in this process (``jobs=1``) or on a pool."""
     loaded = resolve_model(model)  # in this process too: a bad model fails here, once, not in every worker
     if jobs == 1:
         return (clean_record(page, loaded, options) for page in pages)
     spec = loaded if model is loaded else (None if model is None else str(model))
-    return _run_pool(pages, jobs, options, spec, ordered)
-
-
-def as_record(item: PageRecord | str | bytes | Mapping, position: int, read: ReadOptions = DEFAULT_READ) -> PageRecord:
-    """Any accepted input item as a PageRecord, its size checked against ``read.max_bytes``."""
-    if isinstance(item, PageRecord):
-        record = item
-    elif isinstance(item, (str, bytes)):
-        record = PageRecord(IN_MEMORY, position, item, id=position, relative=f"{position:06d}")
-    elif isinstance(item, Mapping):
-        record = PageRecord(IN_MEMORY, position, None, relative=f"{position:06d}")
-        return fill_from_mapping(record, item, read, f"record {position}")
-    else:
-        raise TypeError(f"record {position}: expected a page (str or bytes), a dict or a PageRecord, not {type(item)}")
-    content = record.content
-    if record.error is None and content is not None:
-        size = len(content) if isinstance(content, bytes) else utf8_size(content, read.max_bytes)
-        if size > read.max_bytes:
-            record.error = over_limit(record.where, size, read.max_bytes)
-            record.content = None
-    return record
+    return _run_pool(iter(pages), jobs, options, spec, ordered)
 
 
 def clean_record(record: PageRecord, model: BlockModel, options: CleanOptions) -> PageResult:
     """Clean one record; never raises for a bad page: its failure becomes the result's ``error``."""
-    from .pipeline import classify
+    from ..decode import decode
+    from ..pipeline import classify
 
-    result = PageResult(record.source, record.index, record.id, record.url, relative=record.relative)
+    result = PageResult.of(record)
     if record.error is not None or record.content is None:
         result.error = record.error or f"{record.where}: no content"
         return result
     where = record.where
+    input_format = options.input_format if options.input_format != "auto" else (record.format or "auto")
     try:
         with time_limit(options.timeout, where):
-            page_blocks = classify(_transport_decoded(record), options.input_format, model, where)
+            content = record.content
+            if isinstance(content, bytes):
+                content = decode(content, where, transport=record.encoding)
+            page_blocks = classify(content, input_format, model, where)
             result.text = editorial_text(page_blocks, options.keep)
     except ClassifierError as exc:
         result.error = str(exc)
@@ -209,26 +162,10 @@ def time_limit(seconds: float | None, where: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _transport_decoded(record: PageRecord) -> str | bytes:
-    """Bytes decoded by the charset their transport declared (WARC HTTP header), if it fits; else as they are."""
-    if record.encoding and isinstance(record.content, bytes):
-        try:
-            return record.content.decode(record.encoding)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    return record.content
-
-
-def _with_max_bytes(fields: ReadOptions, max_bytes: int) -> ReadOptions:
-    from dataclasses import replace
-
-    return replace(fields, max_bytes=max_bytes)
-
-
 def resolve_model(model: BlockModel | str | Path | None) -> BlockModel:
     """A model object as it is, else the model directory loaded (None: the shipped default)."""
-    from .model import BlockModel
-    from .pipeline import load_model
+    from ..model import BlockModel
+    from ..pipeline import load_model
 
     return model if isinstance(model, BlockModel) else load_model(model)
 
@@ -280,9 +217,7 @@ def _lost(record: PageRecord, killed: bool, timeout: float | None) -> PageResult
         if killed
         else WORKER_DIED
     )
-    return PageResult(
-        record.source, record.index, record.id, record.url, error=f"{record.where}: {reason}", relative=record.relative
-    )
+    return PageResult.of(record, f"{record.where}: {reason}")
 
 
 def _run_pool(

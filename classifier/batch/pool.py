@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any
 
-from .errors import BatchError
+from ..errors import BatchError
 
 _READY = "ready"
 #: Seconds between checks for workers past their deadline, when none is due sooner.
