@@ -27,7 +27,7 @@ from ..labels import Label
 from .pool import ChunkPool
 from .records import DEFAULT_MAX_BYTES, PageRecord, PageResult, ReadOptions, as_record
 
-if TYPE_CHECKING:  # the model module imports numpy: kept out of `classifier --help`
+if TYPE_CHECKING:  # for annotations only: the batch modules load the model through pipeline.load_model
     from ..model import BlockModel
 
 #: Per-page time limit in seconds. A page takes milliseconds (bench/batch_bench.py); a page still
