@@ -77,4 +77,4 @@ def segment(content: str | bytes, input_format: str = "auto", source: str = "<in
     text = to_text(content, source)
     if input_format == "auto":
         input_format = detect_format(text)
-    return segment_html(text, source) if input_format == "html" else segment_text(text)
+    return segment_html(text, source) if input_format == "html" else segment_text(text, source)
