@@ -337,8 +337,10 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
+    # Atomic (a temporary file renamed over the output) only for regular files: never replace a device or a pipe.
+    atomic = not os.path.exists(output) or os.path.isfile(output)
     try:
-        with click.open_file(output, "wb", atomic=True) as handle:
+        with click.open_file(output, "wb", atomic=atomic) as handle:
             handle.write(data)
     except OSError as exc:
         raise click.ClickException(f"{output}: cannot write the output ({exc.strerror or exc})") from None

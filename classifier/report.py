@@ -195,24 +195,25 @@ def render_index(entries: list[ReportEntry], title: str = "Reports") -> str:
 
 
 def page_files(paths: Iterable[str | Path], skip: Path | None = None) -> list[Path | ReportEntry]:
-    """The pages named by ``paths``: files as given, folders searched (recursively, sorted) for pages.
+    """The pages named by ``paths``: files as given, folders walked as a batch walks them (sorted, hidden
+    files skipped, each real folder once) for page files.
 
-    A folder holding no page becomes an error entry. Files under ``skip`` (the output folder) and
-    earlier reports are left out, so running a batch twice does not read its own reports.
+    A folder holding no page, or one that cannot be listed, becomes an error entry. Files under ``skip``
+    (the output folder) and earlier reports are left out, so running a batch twice does not read its own reports.
     """
+    from .batch.inputs import expand
+
     found: list[Path | ReportEntry] = []
     for path in map(Path, paths):
         if not path.is_dir():
             found.append(path)
             continue
-        pages = [
-            p
-            for p in sorted(path.rglob("*"))
-            if p.is_file()
-            and p.suffix.lower() in PAGE_SUFFIXES
-            and not p.name.endswith(REPORT_SUFFIX)
-            and not (skip is not None and p.resolve().is_relative_to(skip.resolve()))
-        ]
+        pages: list[Path | ReportEntry] = []
+        for entry in expand([path], exclude=() if skip is None else (skip,)):
+            if entry.error:
+                pages.append(ReportEntry(str(entry.path), error=entry.error))
+            elif entry.path.suffix.lower() in PAGE_SUFFIXES and not entry.path.name.endswith(REPORT_SUFFIX):
+                pages.append(entry.path)
         found.extend(pages or [ReportEntry(str(path), error=f"{path}: no pages ({', '.join(PAGE_SUFFIXES)}) here")])
     return found
 

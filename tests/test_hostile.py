@@ -241,6 +241,22 @@ def test_full_disk_is_one_line_and_keeps_what_was_written(runner, tmp_path):
     assert data
     result = run(runner, "clean", tmp_path / "feed.jsonl", "-o", full)
     assert result.exit_code != 0 and "No space left on device" in result.output and "Traceback" not in result.output
+    single = tmp_path / "page.txt"
+    single.write_text("A headline here\n\nA paragraph of the story, long enough to be kept as one.\n", encoding="utf-8")
+    result = run(runner, "clean", single, "-o", full)  # written in place: a device is never replaced
+    assert result.exit_code != 0 and "No space left on device" in result.output and full.is_char_device()
+
+
+def test_inspect_walks_folders_by_the_batch_rules(runner, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "page.html").write_text(make_page(1), encoding="utf-8")
+    (site / ".hidden.html").write_text(make_page(2), encoding="utf-8")
+    (site / "loop").symlink_to(".")
+    result = run(runner, "inspect", site, "-o", tmp_path / "reports")
+    assert result.exit_code == 0, result.output
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "page.html" in index and ".hidden.html" not in index
 
 
 def test_read_options_exclude_is_honoured_by_the_walk(tmp_path):
