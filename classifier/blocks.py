@@ -20,6 +20,11 @@ class DomContext:
     link_share: float = 0.0
     #: Identifies the block's parent element, so siblings (menu items, teaser lists) can be grouped.
     parent: int = 0
+    #: Inline markup inside the block's text, for renderers such as Markdown (the model never reads it):
+    #: ``(start, end, kind, href)`` character spans of ``text``, sorted, where kind is ``"a"`` (a link with a
+    #: safe href: http(s), mailto or relative), ``"em"`` (em, i) or ``"strong"`` (strong, b; href ``""``).
+    #: Not compared: two contexts that differ only here are the same to the model.
+    inline: tuple[tuple[int, int, str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(slots=True)

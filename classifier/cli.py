@@ -14,6 +14,7 @@ from . import __version__
 from .batch.many import DEFAULT_TIMEOUT
 from .batch.records import DEFAULT_MAX_BYTES, ID_FIELD, URL_FIELD
 from .errors import ClassifierError
+from .export import FAVOR
 from .labels import Label
 from .report import LOW_CONFIDENCE
 
@@ -56,6 +57,7 @@ def _check(pages: tuple[str, ...], output: str | None = None) -> None:
     (An output inside an input folder is left out of the batch's walk: classifier.batch.run.guard_inputs.)
     """
     from .batch.run import same_or_inside
+    from .batch.warc import MISSING, warc_backend
 
     for path in pages:
         if _URL.match(path):
@@ -64,6 +66,8 @@ def _check(pages: tuple[str, ...], output: str | None = None) -> None:
             )
         if path != "-" and not os.path.lexists(path):
             raise click.ClickException(f"{path}: no such file or folder")
+        if path.lower().endswith((".warc", ".warc.gz")) and warc_backend() is None:
+            raise click.ClickException(f"{path}: {MISSING}")
         if (
             output not in (None, "-")
             and path != "-"
@@ -107,27 +111,34 @@ def _batch_options(command):
             help="Batch: seconds a page may take before it becomes an error record.",
         ),
         click.option("--unordered", is_flag=True, help="Batch: write records as they finish, not in input order."),
+        click.option("--jsonl", is_flag=True, help="Write JSON Lines records even for a single page (as a batch)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _is_batch(pages: tuple[str, ...], blocks: bool, batch: dict) -> bool:
-    """Many pages, a folder, a JSON Lines or WARC file, or a batch-only option: a batch run."""
+def _is_batch(pages: tuple[str, ...], batch: dict) -> bool:
+    """Many pages, a folder, a JSON Lines or WARC file, ``--output-dir`` or ``--jsonl``: a batch run.
+
+    A single page keeps its single-page output whatever else is asked; ``--resume`` needs a batch.
+    """
     from .batch.inputs import is_batch_input
 
-    return len(pages) > 1 or is_batch_input(pages[0]) or bool(batch["output_dir"] or batch["resume"]) or blocks
+    many = len(pages) > 1 or is_batch_input(pages[0]) or bool(batch["output_dir"] or batch["jsonl"])
+    if batch["resume"] and not many:
+        raise click.ClickException("--resume finishes a batch (several pages, a folder, JSON Lines or WARC files)")
+    return many
 
 
-def _batch(pages, output, input_format, model_path, keep, blocks, batch: dict) -> None:
+def _batch(pages, output, input_format, model_path, keep, blocks, batch: dict, favor: str = "balanced") -> None:
     """Run a batch; exit with status 1 if any record of the output is an error record."""
     from .batch import BatchOptions, CleanOptions, Output, ReadOptions, run_batch
     from .batch.records import CONTENT_FIELDS
 
     fields = tuple(batch["content_fields"]) or CONTENT_FIELDS
     read = ReadOptions(tuple(batch["globs"]), fields, batch["id_field"], batch["url_field"], batch["max_bytes"])
-    clean = CleanOptions(input_format, keep, blocks, batch["timeout"])
+    clean = CleanOptions(input_format, keep, blocks, batch["timeout"], favor)
     options = BatchOptions(read, clean, model_path, batch["jobs"], not batch["unordered"])
     progress = _run(run_batch, pages, Output(output, batch["output_dir"], batch["resume"]), options)
     if progress.failed:
@@ -140,7 +151,7 @@ def _model(model_path: str | None):
     return _run(load_model, model_path)
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="block-classifier")
 def main() -> None:
     """Label every block of a scraped page and keep the clean editorial text."""
@@ -156,10 +167,17 @@ def main() -> None:
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout.")
 @click.option("--blocks", is_flag=True, help="Batch: add each page's labeled blocks to its record.")
+@click.option(
+    "--favor",
+    type=click.Choice(list(FAVOR)),
+    default="balanced",
+    show_default=True,
+    help="Keep fewer doubtful blocks (precision) or more (recall); see README for the measured effect.",
+)
 @_FORMAT
 @_MODEL
 @_batch_options
-def clean(pages, keep, output, blocks, input_format, model_path, **batch) -> None:
+def clean(pages, keep, output, blocks, favor, input_format, model_path, **batch) -> None:
     """Print the editorial text of PAGES: a file, - for stdin, or many (folders, .jsonl[.gz], .warc[.gz]).
 
     A single page prints its text; a batch writes one JSON record per page (see the batch options).
@@ -169,19 +187,19 @@ def clean(pages, keep, output, blocks, input_format, model_path, **batch) -> Non
     from .pipeline import clean as clean_page
 
     _check(pages, output)
-    labels = (Label.EDITORIAL, *map(Label, keep))
-    if _is_batch(pages, blocks, batch):
-        _batch(pages, output, input_format, model_path, labels, blocks, batch)
+    labels = tuple(map(Label, keep))
+    if _is_batch(pages, batch):
+        _batch(pages, output, input_format, model_path, labels, blocks, batch, favor)
         return
     content, source, hint = _read(pages[0])
-    text = _run(clean_page, content, _format(input_format, hint), _model(model_path), labels, source)
+    text = _run(clean_page, content, _format(input_format, hint), _model(model_path), labels, source, favor)
     _write(text + "\n" if text else "", output)
 
 
 @main.command()
 @click.argument("pages", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help='Print {"blocks": [{text, label, probabilities, lines}]}.')
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Batch: write the records here.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
 @_FORMAT
 @_MODEL
 @_batch_options
@@ -194,16 +212,15 @@ def classify(pages, as_json, output, input_format, model_path, **batch) -> None:
     from .pipeline import classify as classify_page
 
     _check(pages, output)
-    if _is_batch(pages, False, batch):
-        _batch(pages, output, input_format, model_path, (Label.EDITORIAL,), True, batch)
+    if _is_batch(pages, batch):
+        _batch(pages, output, input_format, model_path, (), True, batch)
         return
     content, source, hint = _read(pages[0])
     blocks = _run(classify_page, content, _format(input_format, hint), _model(model_path), source)
     if as_json:
-        click.echo(blocks_json(blocks))
+        _write(blocks_json(blocks) + "\n", output)
         return
-    for block in blocks:
-        click.echo(f"{block.label.value:<10} {block.probabilities[block.label]:.2f}  {block.text}")
+    _write("".join(f"{b.label.value:<10} {b.probabilities[b.label]:.2f}  {b.text}\n" for b in blocks), output)
 
 
 def _parse_weights(ctx, param, values: tuple[str, ...]) -> dict[str, float]:
@@ -280,25 +297,35 @@ def evaluate(data, model_path, as_json) -> None:
 @_FORMAT
 @_MODEL
 def annotate(page, output, input_format, model_path) -> None:
-    """Write PAGE in the hand-editable labeled format, pre-filled with the model's labels.
+    """Write PAGE labeled by the model, to correct and train on: a text dump in the hand-editable labeled
+    text format, an HTML page as a labeled JSON Lines record (its HTML and its blocks' labels).
 
-    Example: classifier annotate page.txt -o page.labeled.txt  (correct it, then classifier train)
+    Example: classifier annotate page.txt -o page.labeled.txt; classifier annotate page.html -o page.labeled.jsonl
     """
-    from .labeled import write_labeled_text
+    from .labeled import write_labeled_record, write_labeled_text
     from .pipeline import classify as classify_page
+    from .segment import to_text
 
     _check((page,), output)
     content, source, hint = _read(page)
-    blocks = _run(classify_page, content, _format(input_format, hint), _model(model_path), source)
+    text = _run(to_text, content, source)
+    blocks = _run(classify_page, text, _format(input_format, hint), _model(model_path), source)
     meta = {"id": Path(source).stem if source != "<stdin>" else "stdin", "source": source}
-    _write(write_labeled_text(blocks, meta), output)
+    is_html = bool(blocks) and blocks[0].dom is not None
+    _write(write_labeled_record(text, blocks, meta) if is_html else write_labeled_text(blocks, meta), output)
 
 
 @main.command()
 @click.argument("pages", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(), help="Report file, or folder for several pages.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the report (or the index) in a web browser.")
-@click.option("--threshold", default=LOW_CONFIDENCE, show_default=True, help="Mark blocks whose label is less likely.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=LOW_CONFIDENCE,
+    show_default=True,
+    help="Mark blocks whose label is less likely.",
+)
 @_FORMAT
 @_MODEL
 def inspect(pages, output, open_browser, threshold, input_format, model_path) -> None:
@@ -315,6 +342,8 @@ def inspect(pages, output, open_browser, threshold, input_format, model_path) ->
     from .report import write_reports
 
     _check(pages, output)
+    if output.endswith(("/", os.sep)):  # "-o reports/" names a folder, even for one page
+        os.makedirs(output, exist_ok=True)
     result = _run(write_reports, pages, output, _model(model_path), input_format, threshold)
     for entry in result.failed:
         click.echo(f"error: {entry.error}", err=True)

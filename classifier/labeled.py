@@ -183,3 +183,11 @@ def write_labeled_text(blocks: list[Block], meta: dict[str, str] | None = None) 
         label = block.label.value if block.label is not None else Label.EDITORIAL.value
         out.append(f"{label} {block.text}")
     return "\n".join(out) + "\n"
+
+
+def write_labeled_record(html: str, blocks: list[Block], meta: dict[str, str] | None = None) -> str:
+    """An HTML page and its labels as one JSON Lines record (format 3), read back as an HTML page: the page is
+    segmented again on reading, so its blocks keep their DOM context when a model is trained on them."""
+    rows = [{"text": block.text, "label": (block.label or Label.EDITORIAL).value} for block in blocks]
+    record = {**(meta or {}), "format": "html", "html": html, "blocks": rows}
+    return json.dumps(record, ensure_ascii=False) + "\n"

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from .blocks import Block
-from .export import editorial_text
+from .export import editorial_text, thresholds_for
 from .labels import Label
 from .model import BlockModel
 from .persist import ARRAYS, CARD
@@ -72,8 +72,13 @@ def clean(
     content: str | bytes,
     input_format: str = "auto",
     model: BlockModel | None = None,
-    keep: tuple[Label, ...] = (Label.EDITORIAL,),
+    keep: tuple[Label, ...] = (),
     source: str = "<input>",
+    favor: str = "balanced",
 ) -> str:
-    """The page's editorial text (plus any ``keep`` labels), one block per line, in page order."""
-    return editorial_text(classify(content, input_format, model, source), keep)
+    """The page's editorial text (plus any ``keep`` labels), one block per line, in page order.
+
+    ``favor``: ``"balanced"`` keeps blocks whose most likely label is kept; ``"precision"`` and ``"recall"`` use
+    the probability thresholds of export.FAVOR (fewer or more doubtful blocks).
+    """
+    return editorial_text(classify(content, input_format, model, source), keep, thresholds_for(favor))

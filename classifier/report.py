@@ -222,16 +222,15 @@ def report_page(
     path: str | Path, model: BlockModel, input_format: str = "auto", threshold: float = LOW_CONFIDENCE
 ) -> tuple[str, ReportEntry]:
     """Read, classify and render one page file: its report and its index entry."""
+    from .batch.inputs import read_page_file
     from .pipeline import classify
 
-    source = str(path)
-    try:
-        content = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
-    blocks = classify(content, input_format, model, source)
+    record = read_page_file(Path(path))  # as the batch reads it: "-" is stdin, .gz unpacked, the size limit
+    if record.error:
+        raise InputError(record.error)
+    source = record.source
+    fmt = record.format if input_format == "auto" and record.format else input_format
+    blocks = classify(record.content, fmt, model, source)
     note = model.card.get("trained", "")
     report = render_report(blocks, source, threshold=threshold, model_note=f"trained {note}" if note else "")
     counts = label_counts(blocks)

@@ -11,8 +11,8 @@ from batch_pages import make_page
 from classifier import Label, PageResult, clean, clean_many, load_model
 from classifier.batch import many
 from classifier.batch.many import WORKER_DIED, _context
-from classifier.errors import BatchError, ModelError
 from classifier.batch.records import PageRecord
+from classifier.errors import BatchError, ModelError
 from classifier.model import BlockModel
 
 #: Texts are compared with every block kept, so that they say something whatever the model labels.
@@ -105,11 +105,11 @@ def test_bad_pages_become_error_records_and_the_rest_goes_on(jobs):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_page_over_the_time_limit_is_stopped_in_the_worker(jobs):
-    slow = "\n".join(f"Line {n} of a very long text dump, with words enough to score." for n in range(60000))
-    # The slow page takes seconds, an ordinary one milliseconds: a limit of 1 s sits far from both.
-    results = list(clean_many([make_page(0), slow, make_page(1)], jobs=jobs, timeout=1.0))
+    # Just under the block cap (segment.text.MAX_BLOCKS): about a second, an ordinary page milliseconds.
+    slow = "\n".join(f"Line {n} of a very long text dump, with words enough to score." for n in range(19_500))
+    results = list(clean_many([make_page(0), slow, make_page(1)], jobs=jobs, timeout=0.3))
     assert [r.ok for r in results] == [True, False, True]
-    assert "took longer than 1 s to clean (--timeout)" in results[1].error
+    assert "took longer than 0.3 s to clean (--timeout)" in results[1].error
 
 
 def test_a_page_that_kills_its_worker_is_one_error_and_the_pool_recovers():

@@ -6,8 +6,8 @@ from batch_pages import make_page, write_jsonl
 from click.testing import CliRunner
 
 from classifier import Label, clean
-from classifier.cli import main
 from classifier.batch.journal import MANIFEST
+from classifier.cli import main
 
 #: Every label kept, so that texts are compared whatever the model's labels.
 KEEP_ALL = ("--keep", "sponsored", "--keep", "caption", "--keep", "navigation")

@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from classifier.batch.records import PageResult
-from classifier.errors import BatchError
 from classifier.batch.journal import MANIFEST, DoneKeys, JsonlSink, TextDirSink, read_done, truncate_partial_line
 from classifier.batch.progress import Progress
+from classifier.batch.records import PageResult
+from classifier.errors import BatchError
 
 
 def test_done_keys_compact_and_exact():

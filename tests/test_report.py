@@ -183,7 +183,7 @@ def test_batch_writes_reports_and_an_index_with_the_failing_page(small_model, ba
     result = write_reports([batch, tmp_path / "missing.txt"], out, model)
     assert result.path == out / INDEX
     assert [e.source for e in result.failed] == [str(batch / "empty.txt"), str(tmp_path / "missing.txt")]
-    assert "is empty" in result.failed[0].error and "no such file" in result.failed[1].error
+    assert "is empty" in result.failed[0].error and "No such file" in result.failed[1].error
     names = [e.report for e in result.written]
     assert names == ["front" + REPORT_SUFFIX, "good" + REPORT_SUFFIX, "good-2" + REPORT_SUFFIX]  # page order
     index = (out / INDEX).read_text()

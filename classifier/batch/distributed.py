@@ -37,7 +37,7 @@ def clean_partition(
     records: Iterable[Any],
     model: str | Path | BlockModel | None = None,
     input_format: str = "auto",
-    keep: tuple[str, ...] = (Label.EDITORIAL.value,),
+    keep: tuple[str, ...] = (),
     blocks: bool = False,
     max_bytes: int | None = None,
     fields: ReadOptions = DEFAULT_READ,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BatchError, ClassifierError, PageLimitError
-from ..export import editorial_text
+from ..export import editorial_text, thresholds_for
 from ..labels import Label
 from .pool import ChunkPool
 from .records import DEFAULT_MAX_BYTES, PageRecord, PageResult, ReadOptions, as_record
@@ -52,12 +52,15 @@ class CleanOptions:
     """What a worker does with each page."""
 
     input_format: str = "auto"
-    keep: tuple[Label, ...] = (Label.EDITORIAL,)
+    #: Labels kept besides editorial (the same meaning as ``--keep``).
+    keep: tuple[Label, ...] = ()
     #: Also return the page's labeled blocks.
     blocks: bool = False
     #: Seconds a page may take; None: no limit. Enforced with SIGALRM in worker processes (and with
     #: ``jobs=1`` when called from the main thread); elsewhere it is not enforced.
     timeout: float | None = DEFAULT_TIMEOUT
+    #: ``--favor``: balanced, precision or recall (export.FAVOR).
+    favor: str = "balanced"
 
 
 def default_jobs() -> int:
@@ -74,12 +77,13 @@ def clean_many(
     *,
     model: BlockModel | str | Path | None = None,
     input_format: str = "auto",
-    keep: tuple[Label, ...] = (Label.EDITORIAL,),
+    keep: tuple[Label, ...] = (),
     blocks: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float | None = DEFAULT_TIMEOUT,
     ordered: bool = True,
     fields: ReadOptions | None = None,
+    favor: str = "balanced",
 ) -> Iterator[PageResult]:
     """Clean pages on ``jobs`` processes (default: every core), yielding one PageResult per record.
 
@@ -92,7 +96,8 @@ def clean_many(
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise BatchError(f"jobs must be 1 or more, not {jobs}")
-    options = CleanOptions(input_format, tuple(keep), blocks, timeout)
+    thresholds_for(favor)  # an unknown setting fails here, before any page
+    options = CleanOptions(input_format, tuple(keep), blocks, timeout, favor)
     read = replace(fields or ReadOptions(), max_bytes=max_bytes)
     pages = (as_record(item, position, read) for position, item in enumerate(records))
     return clean_records(pages, jobs, options, model, ordered)
@@ -130,7 +135,7 @@ def clean_record(record: PageRecord, model: BlockModel, options: CleanOptions) -
             if isinstance(content, bytes):
                 content = decode(content, where, transport=record.encoding)
             page_blocks = classify(content, input_format, model, where)
-            result.text = editorial_text(page_blocks, options.keep)
+            result.text = editorial_text(page_blocks, options.keep, thresholds_for(options.favor))
     except ClassifierError as exc:
         result.error = str(exc)
     except Exception as exc:  # a bug or a parser failure on one page must not end the batch

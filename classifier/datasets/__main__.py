@@ -11,8 +11,10 @@ from ..labels import LABELS
 from .export import DEFAULT_OUTPUT, export
 from .records import PAGE_FILES
 
-#: The shared data folder beside the checkout (shared/data/README.md describes it).
-DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+#: The shared data folder beside a checkout (shared/data/README.md describes it); None when run from an installed
+#: copy, or from a checkout without it: then --data must be given.
+_BESIDE_CHECKOUT = Path(__file__).resolve().parents[3] / "shared" / "data"
+DEFAULT_DATA = _BESIDE_CHECKOUT if (Path(__file__).resolve().parents[2] / "pyproject.toml").is_file() else None
 _DATASETS = sorted({f.dataset for f in PAGE_FILES})
 
 
@@ -23,7 +25,12 @@ def main() -> None:
 
 @main.command(name="export")
 @click.option(
-    "--data", type=click.Path(file_okay=False), default=str(DEFAULT_DATA), show_default=True, help="The shared data."
+    "--data",
+    type=click.Path(file_okay=False),
+    default=None if DEFAULT_DATA is None else str(DEFAULT_DATA),
+    required=DEFAULT_DATA is None,
+    show_default=True,
+    help="The shared data (default: ../shared/data beside the checkout, when run from one).",
 )
 @click.option(
     "-o",

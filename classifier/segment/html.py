@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import accumulate
 
 from lxml import etree, html
 
@@ -101,6 +102,15 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 #: A start tag, up to its ">" (or the next "<", so that a tag left open cannot make the search quadratic).
 _START_TAG = re.compile(r"<([A-Za-z][^\s/<>]*)[^<>]*>?")
+#: Inline elements whose spans a block records in DomContext.inline, and the kind each one gives.
+INLINE_KINDS = {"a": "a", "em": "em", "i": "em", "strong": "strong", "b": "strong"}
+#: The schemes a link may have; a link without a scheme is relative. Any other (javascript:, data:, ...) is dropped.
+SAFE_SCHEMES = frozenset(["http", "https", "mailto"])
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+#: Browsers drop tabs and line breaks anywhere in a URL ("java\tscript:" is javascript:) and strip C0 controls
+#: and spaces around it.
+_URL_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
 
 
 def parse_html(text: str, source: str = "<input>") -> etree._Element:
@@ -162,6 +172,18 @@ def _feed_flattened(text: str, walker: _Walker) -> None:
     parser.close()
 
 
+def safe_href(href: str | None) -> str:
+    """The href of a link as a browser reads it (tabs and line breaks dropped, controls and spaces stripped), or
+    ``""`` if it is empty or has a scheme other than http, https or mailto (javascript:, data:, vbscript:, ...)."""
+    if not href:
+        return ""
+    href = _URL_TAB_OR_NEWLINE.sub("", href).strip(_C0_OR_SPACE).strip()
+    scheme = _SCHEME.match(href)
+    if scheme is not None and scheme.group(1).lower() not in SAFE_SCHEMES:
+        return ""
+    return href
+
+
 def _attribute_words(element: etree._Element | Mapping[str, str]) -> tuple[str, ...]:
     """Words of the class and id of an element (or of its attributes, as the parser's target gets them)."""
     raw = f"{element.get('class') or ''} {element.get('id') or ''}"
@@ -175,6 +197,30 @@ def _is_hidden(element: etree._Element | Mapping[str, str]) -> bool:
         return True
     style = element.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _spans(parts: list[str], raw: str, text: str, marks: list[tuple[int, int, str, str]]) -> tuple:
+    """The marks' spans in the block's text (``raw`` with its whitespace collapsed), as DomContext.inline holds them.
+
+    A mark covers the parts from its first up to its end one; its span is trimmed of whitespace, and dropped if empty.
+    """
+    ends = list(accumulate(map(len, parts)))  # ends[i]: where part i ends in raw
+    size = len(text)
+    spans = set()
+    for first, end, kind, href in marks:
+        if first:
+            head = raw[: ends[first - 1]]
+            start = len(" ".join(head.split()))
+            if start and head[-1].isspace():
+                start += 1  # the space that stands for the whitespace before the mark
+            if start < size and text[start] == " ":
+                start += 1
+        else:
+            start = 0
+        stop = len(" ".join(raw[: ends[end - 1]].split())) if end < len(parts) else size
+        if start < stop:
+            spans.add((start, stop, kind, href))
+    return tuple(sorted(spans))
 
 
 class _TooDeep(Exception):
@@ -199,8 +245,13 @@ class _Walker:
         self.label_chars: dict[Label, int] = {}
         self.context: tuple = ((), (), 0, 0)  # path, attribute words, parent id, own id
         self.next_id = 0
-        #: One frame per open element: is block, the context outside it, path, attribute levels, label, in link.
+        #: One frame per open element: is block, the context outside it, path, attribute levels, label, in link,
+        #: and the inline mark it opened (or None).
         self.stack: list[tuple] = []
+        #: Inline marks (links, emphasis) of the current block: closed ones as (first part, end part, kind, href),
+        #: open ones as [first part, kind, href], part numbers counting ``parts``.
+        self.marks: list[tuple[int, int, str, str]] = []
+        self.open_marks: list[list] = []
         #: The text of the current text node, as the parser hands it over (entities come as separate pieces).
         self.pending: list[str] = []
         #: How many elements deep the walk is inside a skipped (or hidden) element.
@@ -211,9 +262,16 @@ class _Walker:
     def flush(self) -> None:
         if not self.parts:
             return
-        raw = "".join(self.parts)
-        self.parts = []
+        parts, self.parts = self.parts, []
+        raw = "".join(parts)
         link_chars, self.link_chars = self.link_chars, 0
+        marks = self.marks
+        if marks or self.open_marks:
+            # Marks still open go on into the next block's text, from its start.
+            marks += [(mark[0], len(parts), mark[1], mark[2]) for mark in self.open_marks]
+            self.marks = []
+            for mark in self.open_marks:
+                mark[0] = 0
         text = " ".join(raw.split())
         if not any(ch.isalnum() for ch in text):
             return
@@ -231,6 +289,7 @@ class _Walker:
             attributes=words,
             link_share=min(1.0, link_chars / max(1, len(raw.strip()))),
             parent=parent,
+            inline=_spans(parts, raw, text, marks) if marks else (),
         )
         self.blocks.append(Block(text=text, dom=dom, label=label))
 
@@ -270,13 +329,13 @@ class _Walker:
         if len(stack) >= self.max_depth:
             raise _TooDeep
         if stack:
-            _, _, path, levels, label, in_link = stack[-1]
+            _, _, path, levels, label, in_link, _ = stack[-1]
         else:
             path, levels, label, in_link = (), (), None, False
         if self.label_attribute is not None and attrib.get(self.label_attribute):
             label = self._label(raw_tag, attrib)
         is_block = tag in BLOCK_TAGS and len(stack) < MAX_DEPTH
-        outer = None
+        outer = mark = None
         if is_block:
             self.flush()
             outer = self.context
@@ -288,7 +347,13 @@ class _Walker:
             self.context = (path, words, outer[3], self.next_id)
         elif tag == "br":
             self.parts.append(" ")
-        stack.append((is_block, outer, path, levels, label, in_link or tag == "a"))
+        elif tag in INLINE_KINDS:
+            kind = INLINE_KINDS[tag]
+            href = safe_href(attrib.get("href")) if kind == "a" else ""
+            if href or kind != "a":
+                mark = [len(self.parts), kind, href]
+                self.open_marks.append(mark)
+        stack.append((is_block, outer, path, levels, label, in_link or tag == "a", mark))
 
     def depth(self) -> int:
         """How many elements are open."""
@@ -304,10 +369,15 @@ class _Walker:
             return
         if self.pending:
             self.text_node()
-        is_block, outer = self.stack.pop()[:2]
-        if is_block:
+        frame = self.stack.pop()
+        mark = frame[6]
+        if mark is not None:
+            self.open_marks.pop()  # the last one: elements close in order
+            if mark[0] < len(self.parts):
+                self.marks.append((mark[0], len(self.parts), mark[1], mark[2]))
+        if frame[0]:
             self.flush()
-            self.context = outer
+            self.context = frame[1]
         if not self.stack:
             self.done = True
 
