@@ -8,6 +8,7 @@ language; settings are each library's documented main-text call, as in trafilatu
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 
 from classifier.segment.html import BLOCK_TAGS
@@ -19,11 +20,11 @@ Extract = Callable[[str], str]
 _BLOCK_TAGS = sorted(BLOCK_TAGS | {"br"})
 
 
-def _ours(model_path: str | None) -> Extract:
+def _ours(model_path: str | None, favor: str = "balanced") -> Extract:
     from classifier import clean, load_model
 
     model = load_model(model_path)
-    return lambda html: clean(html, input_format="html", model=model)
+    return lambda html: clean(html, input_format="html", model=model, favor=favor)
 
 
 def _trafilatura(_: str | None) -> Extract:
@@ -95,6 +96,9 @@ def _goose3(_: str | None) -> Extract:
 #: name -> (distribution whose version is reported, factory taking the --model path)
 EXTRACTORS: dict[str, tuple[str, Callable[[str | None], Extract]]] = {
     "classifier": ("block-classifier", _ours),
+    # the same model with --favor precision / recall: the precision-recall knob measured on every dataset
+    "classifier-precision": ("block-classifier", partial(_ours, favor="precision")),
+    "classifier-recall": ("block-classifier", partial(_ours, favor="recall")),
     "trafilatura": ("trafilatura", _trafilatura),
     "readability-lxml": ("readability-lxml", _readability),
     "justext": ("jusText", _justext),
@@ -112,7 +116,7 @@ def make_extractor(name: str, model_path: str | None = None) -> Extract:
 
 def extractor_version(name: str) -> str:
     """Installed version of the extractor's distribution ("not installed" when absent)."""
-    if name == "classifier":
+    if name.startswith("classifier"):
         from classifier import __version__
 
         return __version__
