@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -18,6 +19,7 @@ from .export import FAVOR
 from .labels import Label
 from .report import LOW_CONFIDENCE
 
+_STARTED = time.monotonic()
 #: An argument that names a page on the web rather than a file.
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -266,7 +268,9 @@ def train(data, output, cv, seed, heldout, weights, jobs) -> None:
     """
     from .training import train as train_model
 
-    model = _run(train_model, data, output, cv=cv, heldout=heldout, weights=weights, random_state=seed, n_jobs=jobs)
+    model = _run(
+        train_model, data, output, cv=cv, heldout=heldout, weights=weights, stage=_stage, random_state=seed, n_jobs=jobs
+    )
     click.echo(f"wrote {output}: {model.card['training_pages']} pages, {len(model.vocabulary)} tokens")
     for name in ("cross_validation", "heldout"):
         if name in model.card:
@@ -373,6 +377,12 @@ def _write(text: str, output: str | None) -> None:
             handle.write(data)
     except OSError as exc:
         raise click.ClickException(f"{output}: cannot write the output ({exc.strerror or exc})") from None
+
+
+def _stage(message: str) -> None:
+    """A long job's stage, on stderr with the time since start."""
+    elapsed = time.monotonic() - _STARTED
+    click.echo(f"[{int(elapsed) // 60:02d}:{int(elapsed) % 60:02d}] {message}", err=True)
 
 
 def _format_report(report: dict) -> str:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import platform
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
+from .errors import DataFormatError
 from .labeled import LabeledPage, labeled_files, load_labeled
 from .labels import LABELS, Label
 from .model import BlockModel
+
+#: Cross-validation trains on all folds but one, and a fit needs at least two pages: a fold of fewer pages than
+#: this is not worth a model, so the folds are reduced (and skipped under two).
+MIN_PAGES_PER_FOLD = 3
 
 
 def train(
@@ -21,24 +26,32 @@ def train(
     cv: int = 5,
     heldout: Iterable[str | Path] = (),
     weights: dict[str, float] | None = None,
+    stage: Callable[[str], None] = lambda message: None,
     **params,
 ) -> BlockModel:
     """Fit a model on the labeled pages in ``paths``; with ``output``, save it and its card there.
 
     ``weights`` maps a file or folder to the weight of every page in it (default 1; the innermost path counts).
-    ``cv`` folds of cross-validation and an evaluation on ``heldout`` pages go into the card.
+    ``cv`` folds of cross-validation (with the same page weights) and an evaluation on ``heldout`` pages go into
+    the card. ``stage`` is told what training is doing, one line per stage (the CLI prints them).
     """
     from .estimator import BlockClassifier  # scikit-learn is imported only to train
     from .persist import save_model
 
     files = labeled_files(paths)
+    stage(f"reading {len(files)} labeled files")
     pages: list[LabeledPage] = []
     page_weights: list[float] = []
     for file in files:
         found = load_labeled([file])
         pages.extend(found)
         page_weights.extend([path_weight(file, weights or {})] * len(found))
-    estimator = BlockClassifier(**params).fit([p.blocks for p in pages], [p.labels for p in pages], page_weights)
+    blocks = sum(len(page.blocks) for page in pages)
+    stage(f"fitting on {len(pages)} pages, {blocks} blocks")
+    try:
+        estimator = BlockClassifier(**params).fit([p.blocks for p in pages], [p.labels for p in pages], page_weights)
+    except ValueError as exc:  # too little data: the estimator's own words, as a one-line data error
+        raise DataFormatError(f"cannot train on {', '.join(map(str, paths))}: {exc}") from None
     model = estimator.model_
     card = {
         "trained": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -49,17 +62,21 @@ def train(
         "weights": {str(path): weight for path, weight in (weights or {}).items()},
         "versions": _versions(),
     }
+    cv = min(cv, len(pages) // MIN_PAGES_PER_FOLD)
     if cv > 1:
-        card["cross_validation"] = cross_validate(pages, folds=cv, **params)
+        stage(f"cross-validating over {cv} folds")
+        card["cross_validation"] = cross_validate(pages, folds=cv, page_weights=page_weights, **params)
     heldout = list(heldout)
     heldout_files = labeled_files(heldout)
     if heldout_files:
+        stage(f"scoring {len(heldout_files)} held-out files")
         card["heldout"] = evaluate(model, load_labeled(heldout_files))
         card["heldout"]["files"] = len(heldout_files)
     if len(heldout) > 1:  # each set apart too: written pages and real pages tell different stories
         card["heldout_by_path"] = {str(path): evaluate(model, load_labeled([path])) for path in heldout}
     model.card.update(card)
     if output is not None:
+        stage(f"saving {output}")
         save_model(model, output)
     return model
 
@@ -75,8 +92,8 @@ def path_weight(file: Path, weights: dict[str, float]) -> float:
     return weight
 
 
-def cross_validate(pages: list[LabeledPage], folds: int = 5, **params) -> dict:
-    """Per-label metrics of models trained on all but one fold of pages, scored on that fold."""
+def cross_validate(pages: list[LabeledPage], folds: int = 5, page_weights: list[float] | None = None, **params) -> dict:
+    """Per-label metrics of models trained on all but one fold of pages (weighted as the real fit), scored on it."""
     from sklearn.model_selection import GroupKFold
 
     from .estimator import BlockClassifier
@@ -85,8 +102,9 @@ def cross_validate(pages: list[LabeledPage], folds: int = 5, **params) -> dict:
     predicted: list[Label] = []
     splitter = GroupKFold(n_splits=min(folds, len(pages)), shuffle=True, random_state=params.get("random_state", 0))
     for train_idx, test_idx in splitter.split(pages, groups=np.arange(len(pages))):
+        weights = None if page_weights is None else [page_weights[i] for i in train_idx]
         estimator = BlockClassifier(**params).fit(
-            [pages[i].blocks for i in train_idx], [pages[i].labels for i in train_idx]
+            [pages[i].blocks for i in train_idx], [pages[i].labels for i in train_idx], weights
         )
         for i in test_idx:
             gold.extend(pages[i].labels)

@@ -161,3 +161,13 @@ def test_train_weight_option_is_checked(runner, small_training_files, tmp_path):
     for bad in ("nonumber", f"{small_training_files[0]}=0", f"{tmp_path / 'absent'}=2"):
         result = run(runner, "train", str(small_training_files[0]), "-o", tmp_path / "m", "--weight", bad)
         assert result.exit_code == 2 and "--weight" in result.output and "Traceback" not in result.output
+
+
+def test_train_prints_its_stages_and_too_little_data_is_one_line(runner, small_training_files, tmp_path):
+    result = run(runner, "train", *map(str, small_training_files[:6]), "-o", tmp_path / "m", "--cv", "2")
+    assert result.exit_code == 0, result.output
+    stages = [line for line in result.output.splitlines() if line.startswith("[")]
+    words = [line.split("] ")[1].split(" ")[0] for line in stages]
+    assert words == ["reading", "fitting", "cross-validating", "saving"]
+    alone = run(runner, "train", str(small_training_files[0]), "-o", tmp_path / "m2")
+    assert alone.exit_code == 1 and "needs at least two" in alone.output and "Traceback" not in alone.output
