@@ -1,5 +1,7 @@
 import io
 import json
+import threading
+import time
 
 import pytest
 
@@ -72,13 +74,22 @@ def test_progress_line_on_a_terminal_and_summary():
 
     stream = Terminal()
     progress = Progress(stream, skipped=5, skipped_errors=1)
+    done = threading.Event()
+    progress.count_total(lambda: done.set() or 12)  # 12 records in all, 5 of them done by the earlier run
+    assert done.wait(5)
+    for _ in range(50):  # the counting thread sets the total
+        if progress._bar.total is not None:
+            break
+        time.sleep(0.01)
+    assert progress._bar.total == 7
     progress.add(True)
     progress.add(False)
-    progress.finish()
+    progress._bar.refresh()
     shown = stream.getvalue()
-    assert "\r" in shown and "pages/s" in shown and "1 errors" in shown
-    summary = shown.rsplit("\r\x1b[K", 1)[1]
-    assert summary.startswith("classifier: 2 pages, 1 cleaned, 1 errors in ") and summary.endswith("\n")
+    assert "2/7" in shown and "page/s" in shown and "1 errors" in shown
+    progress.finish()
+    summary = stream.getvalue().splitlines()[-1] + "\n"
+    assert summary.startswith("classifier: 2 pages, 1 cleaned, 1 errors in ") and stream.getvalue().endswith("\n")
     assert "5 records already done by an earlier run (1 errors)" in summary and progress.failed == 2
     quiet = io.StringIO()
     Progress(quiet).finish()

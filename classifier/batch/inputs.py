@@ -139,6 +139,24 @@ def _real(path: str | Path) -> str:
     return os.path.realpath(path)
 
 
+def count_records(paths: Iterable[str | Path], options: ReadOptions = DEFAULT_READ) -> int | None:
+    """How many records ``read_records`` will give (for a progress bar), or None if that needs a WARC read."""
+    total = 0
+    for found in expand(paths, options.globs, options.exclude):
+        kind = input_kind(found.path)
+        if kind == "warc" and not found.error:
+            return None
+        if kind == "jsonl" and not found.error:
+            try:
+                with _open_maybe_gzip(found.path) as handle:
+                    total += sum(1 for _ in numbered_lines(handle, options.max_bytes))
+            except (OSError, EOFError, zlib.error):
+                total += 1  # read_jsonl gives one error record for what it cannot read
+        else:
+            total += 1
+    return total
+
+
 def read_records(paths: Iterable[str | Path], options: ReadOptions = DEFAULT_READ) -> Iterator[PageRecord]:
     """Every page of every input, lazily, in order; never raises for what an input holds."""
     for found in expand(paths, options.globs, options.exclude):

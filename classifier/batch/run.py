@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import BatchError
-from .inputs import read_records
+from .inputs import count_records, read_records
 from .journal import JsonlSink, TextDirSink
 from .many import CleanOptions, clean_records, default_jobs, resolve_model
 from .progress import Progress
@@ -68,6 +68,7 @@ def run_batch(
     done = sink.done
     progress = Progress(progress_stream or sys.stderr, skipped=done.records, skipped_errors=done.errors)
     read = replace(options.read, exclude=options.read.exclude + excluded)
+    progress.count_total(lambda: count_records(paths, read))
     pending = (record for record in read_records(paths, read) if record.key not in done)
     jobs = options.jobs or default_jobs()
     try:
