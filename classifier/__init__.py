@@ -7,8 +7,9 @@
 from .batch import PageResult, clean_many
 from .blocks import Block
 from .errors import ClassifierError, DataFormatError, InputError, ModelError
+from .export import Extraction
 from .labels import Label
-from .pipeline import classify, clean, load_model
+from .pipeline import classify, clean, extract, load_model
 from .segment import segment
 
 __version__ = "0.1.0"
@@ -17,6 +18,7 @@ __all__ = [
     "Block",
     "ClassifierError",
     "DataFormatError",
+    "Extraction",
     "InputError",
     "Label",
     "ModelError",
@@ -25,6 +27,7 @@ __all__ = [
     "classify",
     "clean",
     "clean_many",
+    "extract",
     "load_model",
     "segment",
 ]

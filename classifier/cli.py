@@ -15,7 +15,7 @@ from . import __version__
 from .batch.many import DEFAULT_TIMEOUT
 from .batch.records import DEFAULT_MAX_BYTES, ID_FIELD, URL_FIELD
 from .errors import ClassifierError
-from .export import FAVOR
+from .export import FAVOR, OUTPUT_FORMATS
 from .labels import Label
 from .report import LOW_CONFIDENCE
 
@@ -133,14 +133,14 @@ def _is_batch(pages: tuple[str, ...], batch: dict) -> bool:
     return many
 
 
-def _batch(pages, output, input_format, model_path, keep, blocks, batch: dict, favor: str = "balanced") -> None:
-    """Run a batch; exit with status 1 if any record of the output is an error record."""
+def _batch(pages, output, model_path, batch: dict, **cleaning) -> None:
+    """Run a batch (``cleaning``: the CleanOptions fields); exit with status 1 if the output holds an error record."""
     from .batch import BatchOptions, CleanOptions, Output, ReadOptions, run_batch
     from .batch.records import CONTENT_FIELDS
 
     fields = tuple(batch["content_fields"]) or CONTENT_FIELDS
     read = ReadOptions(tuple(batch["globs"]), fields, batch["id_field"], batch["url_field"], batch["max_bytes"])
-    clean = CleanOptions(input_format, keep, blocks, batch["timeout"], favor)
+    clean = CleanOptions(timeout=batch["timeout"], **cleaning)
     options = BatchOptions(read, clean, model_path, batch["jobs"], not batch["unordered"])
     progress = _run(run_batch, pages, Output(output, batch["output_dir"], batch["resume"]), options)
     if progress.failed:
@@ -168,7 +168,16 @@ def main() -> None:
     help="Also keep blocks with this label (repeatable).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout.")
-@click.option("--blocks", is_flag=True, help="Batch: add each page's labeled blocks to its record.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="text",
+    show_default=True,
+    help="text; markdown (headings, lists, tables, quotes); json (text, markdown and the page's metadata).",
+)
+@click.option("--links", is_flag=True, help="Markdown: keep the links.")
+@click.option("--blocks", is_flag=True, help="JSON and batch records: add the page's labeled blocks.")
 @click.option(
     "--favor",
     type=click.Choice(list(FAVOR)),
@@ -179,22 +188,28 @@ def main() -> None:
 @_FORMAT
 @_MODEL
 @_batch_options
-def clean(pages, keep, output, blocks, favor, input_format, model_path, **batch) -> None:
+def clean(pages, keep, output, output_format, links, blocks, favor, input_format, model_path, **batch) -> None:
     """Print the editorial text of PAGES: a file, - for stdin, or many (folders, .jsonl[.gz], .warc[.gz]).
 
-    A single page prints its text; a batch writes one JSON record per page (see the batch options).
+    A single page prints its text (or Markdown, or JSON); a batch writes one JSON record per page.
 
-    Example: classifier clean page.html --keep caption -o page.txt; classifier clean crawl/ -j 4 -o out.jsonl
+    Example: classifier clean page.html --format markdown -o page.md; classifier clean crawl/ -j 4 -o out.jsonl
     """
     from .pipeline import clean as clean_page
+    from .pipeline import extract
 
     _check(pages, output)
     labels = tuple(map(Label, keep))
     if _is_batch(pages, batch):
-        _batch(pages, output, input_format, model_path, labels, blocks, batch, favor)
+        cleaning = {"keep": labels, "blocks": blocks, "favor": favor, "output_format": output_format, "links": links}
+        _batch(pages, output, model_path, batch, input_format=input_format, **cleaning)
         return
     content, source, hint = _read(pages[0])
-    text = _run(clean_page, content, _format(input_format, hint), _model(model_path), labels, source, favor)
+    fmt, model = _format(input_format, hint), _model(model_path)
+    if output_format == "text":  # the fast path: no Markdown, no metadata
+        text = _run(clean_page, content, fmt, model, labels, source, favor)
+    else:
+        text = _run(extract, content, fmt, model, labels, source, favor, links).render(output_format, blocks)
     _write(text + "\n" if text else "", output)
 
 
@@ -215,7 +230,7 @@ def classify(pages, as_json, output, input_format, model_path, **batch) -> None:
 
     _check(pages, output)
     if _is_batch(pages, batch):
-        _batch(pages, output, input_format, model_path, (), True, batch)
+        _batch(pages, output, model_path, batch, input_format=input_format, blocks=True)
         return
     content, source, hint = _read(pages[0])
     blocks = _run(classify_page, content, _format(input_format, hint), _model(model_path), source)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from .blocks import Block
 from .labels import Label
@@ -16,6 +17,9 @@ FAVOR: dict[str, Mapping[Label, float] | None] = {
     "balanced": None,
     "recall": {Label.EDITORIAL: 0.25},
 }
+#: What ``clean`` and ``classifier clean --format`` give: the kept text, its Markdown, or a JSON object of both
+#: with the page's metadata.
+OUTPUT_FORMATS = ("text", "markdown", "json")
 #: With thresholds, the probability any other kept label needs when none is given for it.
 DEFAULT_THRESHOLD = 0.5
 
@@ -52,3 +56,30 @@ def editorial_text(
 def blocks_json(blocks: list[Block], **extra) -> str:
     """``{"blocks": [{"text", "label", "probabilities", "lines"}, ...]}`` plus any extra fields."""
     return json.dumps({**extra, "blocks": [block.to_dict() for block in blocks]}, ensure_ascii=False)
+
+
+@dataclass(slots=True)
+class Extraction:
+    """One page cleaned: the kept text, the same as Markdown, the page's metadata and its labeled blocks."""
+
+    text: str
+    markdown: str
+    metadata: dict = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def to_dict(self, blocks: bool = False) -> dict:
+        """``{"text", "markdown", "metadata"[, "blocks"]}``, ready for JSON."""
+        record = {"text": self.text, "markdown": self.markdown, "metadata": self.metadata}
+        if blocks:
+            record["blocks"] = [block.to_dict() for block in self.blocks]
+        return record
+
+    def render(self, output_format: str, blocks: bool = False) -> str:
+        """The page in one of OUTPUT_FORMATS (JSON on one line)."""
+        if output_format == "text":
+            return self.text
+        if output_format == "markdown":
+            return self.markdown
+        if output_format == "json":
+            return json.dumps(self.to_dict(blocks), ensure_ascii=False)
+        raise ValueError(f"output_format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")

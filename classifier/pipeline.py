@@ -8,12 +8,12 @@ from importlib import resources
 from pathlib import Path
 
 from .blocks import Block
-from .export import editorial_text, thresholds_for
+from .export import Extraction, editorial_text, kept_labels, thresholds_for
 from .labels import Label
 from .model import BlockModel
 from .persist import ARRAYS, CARD
 from .persist import load_model as _load_model_dir
-from .segment import segment
+from .segment import segment, to_text
 
 #: Loaded models by directory, with the files' sizes and times: one per process, shared by single pages,
 #: batches and Dask or Spark tasks; a model written again at the same path is loaded again.
@@ -75,10 +75,41 @@ def clean(
     keep: tuple[Label, ...] = (),
     source: str = "<input>",
     favor: str = "balanced",
+    output_format: str = "text",
 ) -> str:
     """The page's editorial text (plus any ``keep`` labels), one block per line, in page order.
 
     ``favor``: ``"balanced"`` keeps blocks whose most likely label is kept; ``"precision"`` and ``"recall"`` use
-    the probability thresholds of export.FAVOR (fewer or more doubtful blocks).
+    the probability thresholds of export.FAVOR (fewer or more doubtful blocks). ``output_format``: ``"text"``,
+    ``"markdown"`` (headings, lists, tables, quotes kept) or ``"json"`` (text, Markdown and the page's metadata).
     """
+    if output_format != "text":
+        return extract(content, input_format, model, keep, source, favor).render(output_format)
     return editorial_text(classify(content, input_format, model, source), keep, thresholds_for(favor))
+
+
+def extract(
+    content: str | bytes,
+    input_format: str = "auto",
+    model: BlockModel | None = None,
+    keep: tuple[Label, ...] = (),
+    source: str = "<input>",
+    favor: str = "balanced",
+    links: bool = False,
+    url: str | None = None,
+) -> Extraction:
+    """The page cleaned, with everything: kept text, Markdown (``links``: with its links), metadata, blocks.
+
+    Metadata comes from the page itself (``<title>``, ``<meta>``, OpenGraph, JSON-LD), never the network;
+    ``url`` resolves a relative canonical link. A text dump has no metadata (every field null).
+    """
+    from .markdown import to_markdown
+    from .metadata import Metadata, extract_metadata
+
+    page = to_text(content, source)
+    blocks = classify(page, input_format, model, source)
+    labels, thresholds = kept_labels(keep), thresholds_for(favor)
+    is_html = bool(blocks) and blocks[0].dom is not None
+    metadata = extract_metadata(page, url) if is_html else Metadata()
+    text = editorial_text(blocks, keep, thresholds)
+    return Extraction(text, to_markdown(blocks, labels, links, thresholds), metadata.to_dict(), blocks)

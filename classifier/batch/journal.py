@@ -188,25 +188,27 @@ class TextDirSink:
     def write(self, result: PageResult) -> None:
         record = result.to_dict()
         if result.ok:
-            relative = self._name(result.relative or f"{result.index:06d}")
+            markdown = result.markdown is not None
+            relative = self._name(result.relative or f"{result.index:06d}", ".md" if markdown else ".txt")
             try:
-                self._write_text(self.folder / relative, result.text)
+                self._write_text(self.folder / relative, result.markdown if markdown else result.text)
             except OSError as exc:
                 if exc.errno in _FATAL_ERRNOS:
                     raise output_error(self.folder / relative, exc) from None
                 record["error"] = f"{relative}: cannot write the page's text ({exc.strerror or exc})"
             else:
                 record["path"] = relative
-            del record["text"]
+            record.pop("text")
+            record.pop("markdown", None)
         self.manifest.write(result, record)
 
-    def _name(self, stem: str) -> str:
+    def _name(self, stem: str, suffix: str = ".txt") -> str:
         """``stem.txt``, or ``stem~N.txt`` if an earlier record of the run took that name."""
         stem = SURROGATES.sub("\ufffd", stem)
-        name, number = f"{stem}.txt", 1
+        name, number = f"{stem}{suffix}", 1
         while name in self.taken:
             number += 1
-            name = f"{stem}~{number}.txt"
+            name = f"{stem}~{number}{suffix}"
         self.taken.add(name)
         return name
 

@@ -61,6 +61,10 @@ class CleanOptions:
     timeout: float | None = DEFAULT_TIMEOUT
     #: ``--favor``: balanced, precision or recall (export.FAVOR).
     favor: str = "balanced"
+    #: ``--format``: text; markdown (records also carry ``markdown``); json (``markdown`` and ``metadata``).
+    output_format: str = "text"
+    #: Markdown with the page's links.
+    links: bool = False
 
 
 def default_jobs() -> int:
@@ -121,7 +125,7 @@ def clean_records(
 def clean_record(record: PageRecord, model: BlockModel, options: CleanOptions) -> PageResult:
     """Clean one record; never raises for a bad page: its failure becomes the result's ``error``."""
     from ..decode import decode
-    from ..pipeline import classify
+    from ..pipeline import classify, extract
 
     result = PageResult.of(record)
     if record.error is not None or record.content is None:
@@ -134,8 +138,15 @@ def clean_record(record: PageRecord, model: BlockModel, options: CleanOptions) -
             content = record.content
             if isinstance(content, bytes):
                 content = decode(content, where, transport=record.encoding)
-            page_blocks = classify(content, input_format, model, where)
-            result.text = editorial_text(page_blocks, options.keep, thresholds_for(options.favor))
+            if options.output_format == "text":
+                page_blocks = classify(content, input_format, model, where)
+                result.text = editorial_text(page_blocks, options.keep, thresholds_for(options.favor))
+            else:
+                page = extract(
+                    content, input_format, model, options.keep, where, options.favor, options.links, record.url
+                )
+                page_blocks, result.text, result.markdown = page.blocks, page.text, page.markdown
+                result.metadata = page.metadata if options.output_format == "json" else None
     except ClassifierError as exc:
         result.error = str(exc)
     except Exception as exc:  # a bug or a parser failure on one page must not end the batch

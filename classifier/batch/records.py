@@ -39,6 +39,8 @@ URL_FIELD = "url"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 #: The source of pages handed over in memory (clean_many of strings, bytes or dicts).
 IN_MEMORY = "<records>"
+#: Python prints at most 4,300 digits of an int (sys.int_info.default_max_str_digits); 14,000 bits is under that.
+MAX_ID_BITS = 14_000
 #: Lone UTF-16 surrogates: valid in a Python str (from JSON escapes, or file names), never in UTF-8 output.
 SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -114,6 +116,10 @@ class PageResult:
     blocks: list[Block] | None = None
     error: str | None = None
     relative: str = ""
+    #: With ``--format markdown`` or ``json``: the kept blocks as Markdown.
+    markdown: str | None = None
+    #: With ``--format json``: the page's metadata (classifier.metadata.Metadata.to_dict()).
+    metadata: dict | None = None
 
     @classmethod
     def of(cls, record: PageRecord, error: str | None = None) -> PageResult:
@@ -131,12 +137,15 @@ class PageResult:
         return (self.source, self.index)
 
     def to_dict(self) -> dict:
-        """``{"id", "source", "index", "url", "text"[, "blocks"]}``, or ``{..., "error"}``."""
+        """``{"id", "source", "index", "url", "text"[, "markdown", "metadata", "blocks"]}``, or ``{..., "error"}``."""
         record: dict = {"id": self.id, "source": self.source, "index": self.index, "url": self.url}
         if self.error is not None:
             record["error"] = self.error
             return record
         record["text"] = self.text
+        for name in ("markdown", "metadata"):
+            if getattr(self, name) is not None:
+                record[name] = getattr(self, name)
         if self.blocks is not None:
             record["blocks"] = [block.to_dict() for block in self.blocks]
         return record
@@ -187,8 +196,8 @@ def as_record(item: object, position: int, read: ReadOptions = DEFAULT_READ, sou
     """Any item of a stream as a PageRecord, never raising: what cannot be a page becomes an error record."""
     if isinstance(item, PageRecord):
         record = item
-    elif isinstance(item, (str, bytes)):
-        record = PageRecord(source, position, item, id=position, relative=f"{position:06d}")
+    elif isinstance(item, (str, bytes)):  # a subclass as the plain type: it is sent to worker processes
+        record = PageRecord(source, position, item[:], id=position, relative=f"{position:06d}")
     else:
         record = PageRecord(source, position, None, relative=f"{position:06d}")
         if not isinstance(item, Mapping):
@@ -209,7 +218,7 @@ def fill_from_mapping(record: PageRecord, value: Mapping, options: ReadOptions) 
     try:
         record.id, problem = _scalar_id(value.get(options.id_field), options.id_field)
         url = value.get(options.url_field)
-        record.url = url if isinstance(url, str) else None
+        record.url = SURROGATES.sub("\ufffd", url) if isinstance(url, str) else None
         name = next((name for name in options.content_fields if value.get(name) is not None), None)
     except Exception as exc:  # a mapping-like object whose lookups fail: still one error record
         return record.failed(f"{where}: unreadable record ({type(exc).__name__}: {exc})")
@@ -232,8 +241,12 @@ def _scalar_id(value: object, name: str) -> tuple[str | int | float | None, str 
     """A record id as it may appear in JSON output: a string, a number or null; else the problem."""
     if value is None or isinstance(value, bool):
         return value, None
-    if isinstance(value, (str, int)):  # a subclass becomes its plain type: it must pickle and print as JSON
-        return (value[:] if isinstance(value, str) else int(value)), None
+    if isinstance(value, str):  # a subclass becomes its plain type: it must pickle and print as UTF-8 JSON
+        return SURROGATES.sub("\ufffd", value[:]), None
+    if isinstance(value, int):
+        if value.bit_length() > MAX_ID_BITS:
+            return None, f"field {name!r} is a number too large to print"
+        return int(value), None
     if isinstance(value, float) and math.isfinite(value):
         return float(value), None
     kind = "non-finite number" if isinstance(value, float) else type(value).__name__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from itertools import accumulate
 
@@ -111,6 +112,9 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 #: and spaces around it.
 _URL_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 _C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_WHITESPACE_RUN = re.compile(r"\s{2,}")
+#: Starts of an href that are safe without a closer look (most hrefs): the safe schemes, a path, a fragment, a query.
+_SAFE_STARTS = ("https:", "http:", "/", "#", "?")
 
 
 def parse_html(text: str, source: str = "<input>") -> etree._Element:
@@ -177,7 +181,11 @@ def safe_href(href: str | None) -> str:
     ``""`` if it is empty or has a scheme other than http, https or mailto (javascript:, data:, vbscript:, ...)."""
     if not href:
         return ""
-    href = _URL_TAB_OR_NEWLINE.sub("", href).strip(_C0_OR_SPACE).strip()
+    if "\t" in href or "\n" in href or "\r" in href:
+        href = _URL_TAB_OR_NEWLINE.sub("", href)
+    href = href.strip(_C0_OR_SPACE)
+    if href.startswith(_SAFE_STARTS):
+        return href
     scheme = _SCHEME.match(href)
     if scheme is not None and scheme.group(1).lower() not in SAFE_SCHEMES:
         return ""
@@ -200,27 +208,42 @@ def _is_hidden(element: etree._Element | Mapping[str, str]) -> bool:
 
 
 def _spans(parts: list[str], raw: str, text: str, marks: list[tuple[int, int, str, str]]) -> tuple:
-    """The marks' spans in the block's text (``raw`` with its whitespace collapsed), as DomContext.inline holds them.
-
-    A mark covers the parts from its first up to its end one; its span is trimmed of whitespace, and dropped if empty.
-    """
-    ends = list(accumulate(map(len, parts)))  # ends[i]: where part i ends in raw
+    """The marks' spans in the block's text (``raw``, the join of ``parts``, with its whitespace collapsed), as
+    DomContext.inline holds them. A mark covers its parts from the first up to the end one; its span is trimmed of
+    whitespace, and dropped if that leaves it empty."""
     size = len(text)
-    spans = set()
+    if len(marks) == 1:  # the usual link: a whole block (a menu item), maybe with whitespace around it
+        first, end, kind, href = marks[0]
+        if (not first or "".join(parts[:first]).isspace()) and (end == len(parts) or "".join(parts[end:]).isspace()):
+            return ((0, size, kind, href),)
+    offsets = [0, *accumulate(map(len, parts))]
+    lead = len(raw) - len(raw.lstrip())
+    inner_end = len(raw.rstrip())
+    # Inside the stripped raw text, collapsing drops all but the first character of each run of whitespace: where
+    # each run's dropped characters start and end, and how many were dropped before it.
+    runs = [(run.start() + 1, run.end()) for run in _WHITESPACE_RUN.finditer(raw, lead, inner_end)]
+    if runs:
+        dropped = [0, *accumulate(end - start for start, end in runs)]
+        starts = [start for start, _ in runs]
+    spans = []
     for first, end, kind, href in marks:
-        if first:
-            head = raw[: ends[first - 1]]
-            start = len(" ".join(head.split()))
-            if start and head[-1].isspace():
-                start += 1  # the space that stands for the whitespace before the mark
-            if start < size and text[start] == " ":
-                start += 1
-        else:
-            start = 0
-        stop = len(" ".join(raw[: ends[end - 1]].split())) if end < len(parts) else size
+        bounds = []
+        for offset in (offsets[first], offsets[end]):
+            at = offset - lead
+            if runs:  # the character at offset moves back by what was dropped before it (past its run's space)
+                count = bisect_left(starts, offset)
+                at -= dropped[count]
+                if count and offset < runs[count - 1][1]:
+                    at += runs[count - 1][1] - offset
+            bounds.append(0 if at < 0 else size if at > size else at)
+        start, stop = bounds
+        if start < stop and text[start] == " ":
+            start += 1
+        if start < stop and text[stop - 1] == " ":
+            stop -= 1
         if start < stop:
-            spans.add((start, stop, kind, href))
-    return tuple(sorted(spans))
+            spans.append((start, stop, kind, href))
+    return tuple(sorted(set(spans))) if len(spans) > 1 else tuple(spans)
 
 
 class _TooDeep(Exception):
@@ -266,12 +289,13 @@ class _Walker:
         raw = "".join(parts)
         link_chars, self.link_chars = self.link_chars, 0
         marks = self.marks
-        if marks or self.open_marks:
+        if self.open_marks:
             # Marks still open go on into the next block's text, from its start.
-            marks += [(mark[0], len(parts), mark[1], mark[2]) for mark in self.open_marks]
-            self.marks = []
+            marks = marks + [(mark[0], len(parts), mark[1], mark[2]) for mark in self.open_marks]
             for mark in self.open_marks:
                 mark[0] = 0
+        if marks:
+            self.marks = []
         text = " ".join(raw.split())
         if not any(ch.isalnum() for ch in text):
             return
@@ -322,7 +346,8 @@ class _Walker:
         stack = self.stack
         tag = raw_tag if isinstance(raw_tag, str) else ""
         tag = tag.lower().rpartition("}")[2]
-        if tag in SKIPPED_TAGS or not tag or _is_hidden(attrib):
+        # (An element without attributes is the common case, and lxml's empty mapping answers get() slowly.)
+        if tag in SKIPPED_TAGS or not tag or (attrib and _is_hidden(attrib)):
             self.skipping = 1
             self.done = not stack
             return
@@ -341,7 +366,7 @@ class _Walker:
             outer = self.context
             self.next_id += 1
             path = path + (tag,)
-            levels = ((_attribute_words(attrib),) + levels)[:ATTRIBUTE_DEPTH]
+            levels = ((_attribute_words(attrib) if attrib else (),) + levels)[:ATTRIBUTE_DEPTH]
             words = tuple(word for level in levels for word in level)
             # Siblings share the id of the block element that encloses them (a menu's <ul>).
             self.context = (path, words, outer[3], self.next_id)
