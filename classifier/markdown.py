@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .blocks import Block
-from .export import is_kept, kept_labels, thresholds_for
+from .export import is_kept
 from .labels import Label
 from .segment.html import safe_href
 
 if TYPE_CHECKING:
-    from .model import BlockModel
+    pass
 
-__all__ = ["page_markdown", "to_markdown"]
+__all__ = ["to_markdown"]
 
 HEADINGS = {f"h{level}": level for level in range(1, 7)}
 LISTS = frozenset(["ul", "ol", "menu"])
@@ -74,23 +74,6 @@ def to_markdown(
         units.append(unit)
         previous = index
     return _render(units)
-
-
-def page_markdown(
-    content: str | bytes,
-    input_format: str = "auto",
-    model: BlockModel | None = None,
-    keep: tuple[Label, ...] = (),
-    source: str = "<input>",
-    favor: str = "balanced",
-    links: bool = False,
-) -> str:
-    """A page (str or bytes, as for ``clean``) classified and rendered as Markdown: the editorial blocks plus any
-    ``keep`` labels, with ``favor``'s thresholds, exactly the blocks ``clean`` keeps."""
-    from .pipeline import classify  # the pipeline loads the model: only when a page is classified
-
-    blocks = classify(content, input_format, model, source)
-    return to_markdown(blocks, kept_labels(keep), links=links, thresholds=thresholds_for(favor))
 
 
 @dataclass

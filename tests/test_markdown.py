@@ -21,8 +21,8 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from classifier.blocks import Block, DomContext
 from classifier.labeled import load_labeled
 from classifier.labels import Label
-from classifier.markdown import CELLS, HEADINGS, page_markdown, to_markdown
-from classifier.pipeline import classify
+from classifier.markdown import CELLS, HEADINGS, to_markdown
+from classifier.pipeline import classify, clean
 from classifier.segment import segment_html, segment_text
 from classifier.segment.html import safe_href
 
@@ -337,11 +337,13 @@ def test_every_gold_heading_list_item_and_table_row_of_the_written_pages_shows_a
     assert found == total, missing[:10]
 
 
-def test_page_markdown_renders_the_blocks_clean_keeps():
+def test_clean_as_markdown_renders_the_blocks_clean_keeps():
     page = (ROOT / "tests" / "pages" / "harbour.txt").read_bytes()
     blocks = classify(page)
-    assert page_markdown(page) == to_markdown(blocks)
-    assert page_markdown(page, keep=(C,), favor="recall") == to_markdown(blocks, (E, C), thresholds={E: 0.25})
+    assert clean(page, output_format="markdown") == to_markdown(blocks)
+    assert clean(page, keep=(C,), favor="recall", output_format="markdown") == to_markdown(
+        blocks, (E, C), thresholds={E: 0.25}
+    )
 
 
 # -- property: any page of real tags ------------------------------------------------------------------------
